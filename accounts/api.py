@@ -1,0 +1,136 @@
+"""DRF API over the same selectors as the HTML pages."""
+
+import django_filters
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from . import selectors
+from .models import Membership, Organization, User
+from .rules import OrgKind
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("ชื่อผู้ใช้"))
+    password = serializers.CharField(label=_("รหัสผ่าน"), style={"input_type": "password"},
+                                     trim_whitespace=False)
+
+    def validate(self, attrs):
+        user = authenticate(self.context["request"], username=attrs["username"],
+                            password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError(
+                _("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"), code="authorization"
+            )
+        attrs["user"] = user
+        return attrs
+
+
+@extend_schema(
+    request=TokenRequestSerializer,
+    responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    auth=[],
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def obtain_token(request):
+    """Exchange a username and password for an API token (``Authorization: Token …``)."""
+    serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+    return Response({"token": token.key})
+
+
+class OrganizationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "code", "name", "kind"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    organization = OrganizationRefSerializer()
+    role_display = serializers.CharField(source="get_role_display")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "role", "role_display", "position", "organization"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    memberships = serializers.SerializerMethodField()
+    national_id = serializers.CharField(source="masked_national_id")
+
+    class Meta:
+        model = User
+        fields = [
+            "id", "username", "email", "title_th", "first_name", "last_name", "title_en",
+            "first_name_en", "last_name_en", "national_id", "phone", "must_change_password",
+            "memberships",
+        ]
+
+    @extend_schema_field(MembershipSerializer(many=True))
+    def get_memberships(self, user):
+        return MembershipSerializer(selectors.memberships_of(user), many=True).data
+
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+def me(request):
+    """The logged-in user and the roles they hold. The national ID is masked."""
+    return Response(MeSerializer(request.user).data)
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    lao_type_display = serializers.CharField(source="get_lao_type_display", read_only=True)
+    school_type_display = serializers.CharField(source="get_school_type_display", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id", "code", "name", "name_en", "kind", "kind_display", "lao_type",
+            "lao_type_display", "school_type", "school_type_display", "parent", "depth",
+            "is_active",
+        ]
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label=_("ประเภทหน่วยงาน"))
+    parent = django_filters.NumberFilter(method="filter_parent", label=_("หน่วยงานแม่ (id)"))
+    q = django_filters.CharFilter(method="filter_q", label=_("ค้นหา (ชื่อหรือรหัส)"))
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "parent", "q"]
+
+    def filter_parent(self, queryset, name, value):
+        parent = Organization.objects.filter(pk=value).first()
+        if parent is None:
+            return queryset.none()
+        return queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
+
+    def filter_q(self, queryset, name, value):
+        return selectors.search_organizations(queryset, value)
+
+
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Organisations in the caller's reach, paginated, filterable by ``kind`` and ``parent``."""
+
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+
+    def get_queryset(self):
+        return selectors.organizations_for(self.request.user)
+
+    def get_object(self):
+        try:
+            return selectors.organization_for(self.request.user, int(self.kwargs["pk"]))
+        except (Organization.DoesNotExist, ValueError):
+            raise NotFound(_("ไม่พบหน่วยงานนี้ หรือคุณไม่มีสิทธิ์เข้าถึง")) from None

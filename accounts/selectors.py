@@ -1,0 +1,120 @@
+"""Read side of accounts: scoped querysets shaped for the pages that use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
+
+from . import scoping
+from .models import Membership, Organization, User
+from .rules import ADMIN_ROLES, OFFICE_ROLES, OrgKind, Role
+from .scoping import Access
+
+STEP = Organization.steplen
+
+
+def with_parent_id(qs):
+    """Annotate ``parent_id`` from the path (the parent's path is ours less one step)."""
+    parent = Organization.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - STEP)
+    ).values("id")[:1]
+    return qs.annotate(parent_id=Subquery(parent))
+
+
+def organizations_for(user, *, kind: str | None = None, parent: Organization | None = None,
+                      q: str = "", access: Access = Access.SEE):
+    """The organisations ``user`` may see, filtered, with ``parent_id``; ordered by path."""
+    qs = scoping.organizations(user, access)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if parent is not None:
+        qs = qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    if q:
+        qs = search_organizations(qs, q)
+    return with_parent_id(qs).order_by("path")
+
+
+def search_organizations(qs, q: str):
+    return qs.filter(Q(name__icontains=q) | Q(code__startswith=q) | Q(name_en__icontains=q))
+
+
+def organization_for(user, pk) -> Organization:
+    """One organisation the user may see, or ``Organization.DoesNotExist`` (the view's 404)."""
+    return with_parent_id(scoping.organizations(user)).get(pk=pk)
+
+
+def ancestors_of(org: Organization) -> list[Organization]:
+    paths = [org.path[: i * STEP] for i in range(1, org.depth)]
+    return list(Organization.objects.filter(path__in=paths).order_by("depth"))
+
+
+def lao_of(org: Organization) -> Organization | None:
+    """The LAO an organisation belongs to (itself for an LAO), or None above LAO level."""
+    if org.kind == OrgKind.LAO:
+        return org
+    if org.kind != OrgKind.SCHOOL:
+        return None
+    return next((a for a in reversed(ancestors_of(org)) if a.kind == OrgKind.LAO), None)
+
+
+def memberships_of(user: User):
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organization")
+        .order_by("organization__path", "role")
+    )
+
+
+def members_of(user, org: Organization):
+    """People holding roles at ``org`` (for its detail page); admins and office roles only."""
+    if not (scoping.can_administer(user, org) or _has_office_reach(user, org)):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(organization=org, is_active=True)
+        .select_related("user")
+        .order_by("role", "user__first_name")
+    )
+
+
+def _has_office_reach(user, org) -> bool:
+    return scoping.can_see(user, org) and any(
+        m.role in OFFICE_ROLES and org.path.startswith(m.organization.path)
+        for m in memberships_of(user)
+    )
+
+
+@dataclass
+class DashboardCard:
+    membership: Membership
+    ancestors: list[Organization]
+    counts: dict[str, int] = field(default_factory=dict)
+    staff_count: int = 0
+
+    @property
+    def administers(self) -> bool:
+        return self.membership.role in ADMIN_ROLES
+
+    @property
+    def kind_counts(self):
+        """(label, count, kind) for each kind below this organisation, top to bottom."""
+        return [
+            (k.label, self.counts[k.value], k.value) for k in OrgKind if self.counts.get(k.value)
+        ]
+
+
+def dashboard_for(user: User) -> list[DashboardCard]:
+    """One card per membership: where the role is held, and what lies under it."""
+    cards = []
+    for m in memberships_of(user):
+        org = m.organization
+        card = DashboardCard(membership=m, ancestors=ancestors_of(org))
+        if m.role in ADMIN_ROLES or m.role in OFFICE_ROLES:
+            below = Organization.objects.filter(path__startswith=org.path, depth__gt=org.depth)
+            card.counts = dict(below.values_list("kind").annotate(n=Count("id")).order_by())
+            card.staff_count = Membership.objects.filter(
+                organization__path__startswith=org.path, role=Role.STAFF, is_active=True
+            ).count()
+        cards.append(card)
+    return cards

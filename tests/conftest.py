@@ -1,0 +1,26 @@
+import pytest
+
+from tests.factories import PASSWORD, build_world
+
+
+@pytest.fixture(autouse=True)
+def _thai_and_fast(settings):
+    settings.LANGUAGE_CODE = "th"
+    # Hashing with the production hasher costs ~0.3 s a user; tests make hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def login(client):
+    """Log ``user`` into the test client (through the real login form's backend)."""
+
+    def _login(user):
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _login

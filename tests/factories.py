@@ -1,0 +1,111 @@
+"""Shared factories and a small two-province world for tests.
+
+Organisations are made through ``accounts.services.create_organization`` (system actor) so that
+the tree is built the way the portal builds it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import factory
+
+from accounts import national_id
+from accounts.models import Membership, Organization, User
+from accounts.rules import LaoType, OrgKind, Role, SchoolType
+
+_ids = itertools.count(100_000_000_001)
+_codes = itertools.count(1)
+PASSWORD = "test-pass-1234"
+
+
+def valid_national_id() -> str:
+    first_twelve = f"{next(_ids):012d}"[-12:]
+    return first_twelve + national_id.check_digit(first_twelve)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    title_th = "นาง"
+    first_name = factory.Sequence(lambda n: f"สมศรี{n}")
+    last_name = "ใจดี"
+    national_id = factory.LazyFunction(valid_national_id)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy's signature)
+        if create:
+            obj.save()
+
+
+def make_org(parent: Organization | None, kind: str, name: str, **extra) -> Organization:
+    fields = {
+        "kind": kind,
+        "name": name,
+        "code": extra.pop("code", f"T{next(_codes):06d}"),
+        "lao_type": extra.pop("lao_type", LaoType.SAO if kind == OrgKind.LAO else ""),
+        "school_type": extra.pop(
+            "school_type", SchoolType.SCHOOL if kind == OrgKind.SCHOOL else ""
+        ),
+        **extra,
+    }
+    if parent is None:
+        return Organization.objects.add_root(fields)
+    return Organization.objects.add_child(parent, fields)
+
+
+def member(user: User, org: Organization, role: str) -> User:
+    Membership.objects.create(user=user, organization=org, role=role)
+    return user
+
+
+@dataclass
+class Side:
+    """One province's branch: province → district → LAO → two schools, with a user per role."""
+
+    province: Organization
+    district: Organization
+    lao: Organization
+    school: Organization
+    school2: Organization
+    users: dict[str, User]
+
+
+@dataclass
+class World:
+    agency: Organization
+    a: Side
+    b: Side
+    dla_admin: User
+
+
+def build_side(agency: Organization, tag: str) -> Side:
+    province = make_org(agency, OrgKind.PROVINCE, f"จังหวัด {tag}")
+    district = make_org(province, OrgKind.DISTRICT, f"อำเภอ {tag}")
+    lao = make_org(district, OrgKind.LAO, f"อบต. {tag}", lao_type=LaoType.SAO)
+    school = make_org(lao, OrgKind.SCHOOL, f"โรงเรียน {tag}")
+    school2 = make_org(lao, OrgKind.SCHOOL, f"ศพด. {tag}",
+                       school_type=SchoolType.CHILD_DEVELOPMENT_CENTRE)
+    users = {
+        Role.PROVINCE_ADMIN: member(UserFactory(), province, Role.PROVINCE_ADMIN),
+        Role.OFFICER: member(UserFactory(), province, Role.OFFICER),
+        Role.GROUP_HEAD: member(UserFactory(), province, Role.GROUP_HEAD),
+        Role.LAO_ADMIN: member(UserFactory(), lao, Role.LAO_ADMIN),
+        Role.SCHOOL_ADMIN: member(UserFactory(), school, Role.SCHOOL_ADMIN),
+        Role.STAFF: member(UserFactory(), school, Role.STAFF),
+    }
+    return Side(province, district, lao, school, school2, users)
+
+
+def build_world(tag_a: str = "MARKER-A", tag_b: str = "MARKER-B") -> World:
+    agency = make_org(None, OrgKind.AGENCY, "กรมส่งเสริมการปกครองท้องถิ่น")
+    a = build_side(agency, tag_a)
+    b = build_side(agency, tag_b)
+    dla_admin = member(UserFactory(), agency, Role.DLA_ADMIN)
+    return World(agency, a, b, dla_admin)
