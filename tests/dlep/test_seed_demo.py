@@ -1,0 +1,90 @@
+import io
+import re
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from accounts import national_id, scoping
+from accounts.models import Membership, Organization, User
+from accounts.rules import LaoType, OrgKind, Role, SchoolType
+from committees.models import Committee
+from committees.selectors import committee_for
+from dlep import demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_the_demo_world_has_the_promised_shape(seeded):
+    kinds = {k: Organization.objects.filter(kind=k).count() for k in OrgKind}
+    assert kinds == {
+        OrgKind.AGENCY: 1, OrgKind.PROVINCE: 2, OrgKind.DISTRICT: 4, OrgKind.LAO: 6,
+        OrgKind.SCHOOL: 12,
+    }
+    provinces = Organization.objects.filter(kind=OrgKind.PROVINCE)
+    assert set(provinces.values_list("name", flat=True)) == {"นครพนม", "แพร่"}
+    laos = Organization.objects.filter(kind=OrgKind.LAO)
+    lao_types = set(laos.values_list("lao_type", flat=True))
+    assert len(lao_types) >= 4  # mixed types
+    assert LaoType.PAO in lao_types
+    school_types = Organization.objects.filter(kind=OrgKind.SCHOOL).values_list("school_type",
+                                                                                 flat=True)
+    assert set(school_types) == set(SchoolType.values)
+    staff = Membership.objects.filter(role=Role.STAFF).count()
+    assert 140 <= staff <= 160
+
+
+def test_every_demo_person_has_a_valid_unique_national_id_and_a_thai_name(seeded):
+    people = User.objects.exclude(username="AnonymousUser")
+    ids = list(people.values_list("national_id", flat=True))
+    assert all(national_id.is_valid(n) for n in ids)
+    assert len(set(ids)) == len(ids)
+    assert all(re.search(r"[\u0E00-\u0E7F]", u.first_name) for u in people)
+
+
+def test_every_lao_has_its_provincial_committee(seeded):
+    assert Committee.objects.count() == 6
+    for lao in Organization.objects.filter(kind=OrgKind.LAO):
+        committee = committee_for(lao)
+        assert committee is not None, lao
+        assert lao.path.startswith(committee.province.path)
+    school = Organization.objects.get(code="1048010001")  # under เทศบาลเมืองนครพนม
+    assert str(committee_for(school)) == "ก.ท.จ. นครพนม"
+
+
+def test_demo_logins_work_with_the_published_password(seeded):
+    for username in ("dla_admin", "province_admin", "lao_admin", "school_admin", "teacher",
+                     "officer", "group_head"):
+        user = authenticate(username=username, password=demo.DEMO_PASSWORD)
+        assert user is not None, username
+
+
+def test_the_province_admin_of_nakhon_phanom_does_not_see_phrae(seeded):
+    admin = User.objects.get(username="province_admin")
+    seen = set(scoping.organizations(admin).values_list("code", flat=True))
+    assert "48" in seen
+    assert "54" not in seen
+    assert "1054010001" not in seen
+    assert "1048010001" in seen
+
+
+def test_seeding_twice_changes_nothing(seeded):
+    counts = (Organization.objects.count(), User.objects.count(), Membership.objects.count(),
+              Committee.objects.count())
+    summary = demo.build()
+    assert (summary.organizations_created, summary.users_created) == (0, 0)
+    assert counts == (Organization.objects.count(), User.objects.count(),
+                      Membership.objects.count(), Committee.objects.count())
+
+
+def test_if_empty_skips_a_database_that_has_data(seeded, capsys):
+    call_command("seed_demo", "--if-empty")
+    out = capsys.readouterr().out
+    assert "มีข้อมูลอยู่แล้ว" in out
+    assert "dla_admin" in out
