@@ -184,13 +184,15 @@ else:
     # share one folder.
     _queue_dir = DATA_DIR / "broker" / "queue"
     _processed_dir = DATA_DIR / "broker" / "processed"
-    _queue_dir.mkdir(parents=True, exist_ok=True)
-    _processed_dir.mkdir(parents=True, exist_ok=True)
+    _control_dir = DATA_DIR / "broker" / "control"
+    for _dir in (_queue_dir, _processed_dir, _control_dir):
+        _dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        "control_folder": str(_control_dir),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
