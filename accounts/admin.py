@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from .forms import NationalIdField
 from .models import AuditEvent, Membership, Organization, User
 
 
@@ -14,8 +16,13 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
+class AdminUserChangeForm(UserChangeForm):
+    national_id = NationalIdField(required=False)
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = AdminUserChangeForm
     list_display = ["username", "full_name_th", "masked_national_id", "email", "is_active"]
     search_fields = ["username", "first_name", "last_name", "first_name_en", "last_name_en",
                      "email"]

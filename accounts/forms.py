@@ -2,8 +2,22 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import national_id, services
 from .rules import OrgKind
+
+
+class NationalIdField(forms.CharField):
+    """Takes the number as people type it (with dashes or spaces), keeps 13 digits or None."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("เลขประจำตัวประชาชน"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("validators", [national_id.validate_national_id])
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = national_id.normalize(super().to_python(value))
+        return value or None
 
 
 class LoginForm(AuthenticationForm):

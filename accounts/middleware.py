@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -12,6 +14,10 @@ class ForcePasswordChangeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @cached_property
+    def exempt_paths(self) -> frozenset[str]:
+        return frozenset(reverse(name) for name in self.EXEMPT_URL_NAMES)
+
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
@@ -19,7 +25,7 @@ class ForcePasswordChangeMiddleware:
             and user.is_authenticated
             and user.must_change_password
             and not request.path.startswith(("/api/", "/static/"))
-            and request.path not in {reverse(n) for n in self.EXEMPT_URL_NAMES}
+            and request.path not in self.exempt_paths
         ):
             return redirect("password_change")
         return self.get_response(request)
