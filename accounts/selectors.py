@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 
-from . import scoping
+from . import dashboard, scoping
 from .models import Membership, Organization, User
 from .rules import ADMIN_ROLES, OFFICE_ROLES, OrgKind, Role
 from .scoping import Access
@@ -91,6 +91,7 @@ class DashboardCard:
     ancestors: list[Organization]
     counts: dict[str, int] = field(default_factory=dict)
     staff_count: int = 0
+    panels: list = field(default_factory=list)
 
     @property
     def administers(self) -> bool:
@@ -116,5 +117,6 @@ def dashboard_for(user: User) -> list[DashboardCard]:
             card.staff_count = Membership.objects.filter(
                 organization__path__startswith=org.path, role=Role.STAFF, is_active=True
             ).count()
+        card.panels = dashboard.panels_for(user, m)
         cards.append(card)
     return cards

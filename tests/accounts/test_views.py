@@ -24,6 +24,14 @@ def test_the_login_page_is_thai_by_default(client):
     assert "ชื่อผู้ใช้" in html
 
 
+def test_a_browser_set_to_english_still_gets_thai_until_the_switch_is_used(client):
+    html = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="th">' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    html = client.get("/login/", HTTP_ACCEPT_LANGUAGE="th").content.decode()
+    assert '<html lang="en">' in html
+
+
 def test_anonymous_visitors_are_sent_to_the_login_page(client):
     r = client.get("/")
     assert r.status_code == 302

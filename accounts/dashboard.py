@@ -1,0 +1,40 @@
+"""Dashboard panels contributed by other apps.
+
+``accounts`` sits at the bottom of the import chain, so it cannot ask committees or appraisal
+what to show. Instead each app registers a function in its ``AppConfig.ready()``; the dashboard
+calls every registered function for every membership card. A function returns a ``Panel`` or
+None, and must be cheap (a query or two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PanelItem:
+    label: str
+    value: str | int = ""
+    url: str = ""
+
+
+@dataclass
+class Panel:
+    title: str
+    items: list[PanelItem] = field(default_factory=list)
+
+
+PanelFunction = Callable[[object, object], "Panel | None"]  # (user, membership) -> Panel | None
+
+_panels: list[PanelFunction] = []
+
+
+def register(func: PanelFunction) -> PanelFunction:
+    if func not in _panels:
+        _panels.append(func)
+    return func
+
+
+def panels_for(user, membership) -> list[Panel]:
+    return [p for p in (func(user, membership) for func in _panels) if p is not None]

@@ -1,0 +1,33 @@
+import pytest
+
+from accounts.rules import CommitteeKind, Role
+from committees.models import Committee
+from tests.factories import member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_province_admin_sees_the_committees_it_is_secretary_of(client, world):
+    Committee.objects.create(province=world.a.province, kind=CommitteeKind.KTJ)
+    Committee.objects.create(province=world.a.province, kind=CommitteeKind.KOBTJ)
+    Committee.objects.create(province=world.b.province, kind=CommitteeKind.KJJ)
+    client.force_login(world.a.users[Role.PROVINCE_ADMIN])
+    html = client.get("/").content.decode()
+    assert "เลขานุการคณะกรรมการ" in html
+    assert "ก.ท.จ." in html
+    assert "ก.อบต.จังหวัด" in html
+    assert "ก.จ.จ." not in html  # province B's committee
+    client.force_login(world.a.users[Role.LAO_ADMIN])
+    assert "เลขานุการคณะกรรมการ" not in client.get("/").content.decode()
+
+
+def test_dashboard_queries_are_bounded_per_card(client, world, django_assert_max_num_queries):
+
+    admin = world.a.users[Role.PROVINCE_ADMIN]
+    client.force_login(admin)
+    # session, user, memberships; per admin card: ancestors, counts, staff, committees
+    with django_assert_max_num_queries(7):
+        client.get("/")
+    member(admin, world.a.school, Role.STAFF)
+    with django_assert_max_num_queries(8):  # a staff card adds its ancestors only
+        client.get("/")
