@@ -16,6 +16,7 @@ def test_the_province_admin_sees_the_committees_it_is_secretary_of(client, world
     assert "เลขานุการคณะกรรมการ" in html
     assert "ก.ท.จ." in html
     assert "ก.อบต.จังหวัด" in html
+    assert html.index("ก.ท.จ.") < html.index("ก.อบต.จังหวัด")  # in the order of RULES §1
     assert "ก.จ.จ." not in html  # province B's committee
     client.force_login(world.a.users[Role.LAO_ADMIN])
     assert "เลขานุการคณะกรรมการ" not in client.get("/").content.decode()
