@@ -5,8 +5,8 @@ builds its own filter. The rules:
 
 * an admin role (DLA, province, LAO, school admin) sees and changes the whole subtree under the
   organisation it is held at;
-* an office role (officer, group head) sees the whole subtree and works on its rows, but does not
-  administer organisations or accounts;
+* an office role (officer, group head) sees the whole subtree and works on its rows
+  (``Access.WORK``), but does not administer organisations or accounts;
 * staff see their own organisation only;
 * django-guardian grants on a single organisation (``accounts.view_organization``) add that one
   organisation, for people whose work does not follow the tree (an assessor from elsewhere);
@@ -32,7 +32,12 @@ from .rules import ADMIN_ROLES, OFFICE_ROLES, Role
 
 
 class Access(Enum):
+    # the organisations a user may look at (their own unit, single-object grants included)
     SEE = "see"
+    # the organisations whose rows (people, applications) a user works on: admin and office
+    # roles over their subtrees; no staff unit, no single grants
+    WORK = "work"
+    # the organisations a user administers (accounts, organisations): admin roles only
     ADMINISTER = "administer"
 
 
@@ -78,7 +83,7 @@ def _minimal_prefixes(paths) -> tuple[str, ...]:
 
 
 def reach(user, access: Access = Access.SEE) -> Reach:
-    """What ``user`` may see (or administer). Cached on the user object for one request."""
+    """What ``user`` may see, work on or administer. Cached on the user object (one request)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Reach(False, (), ())
     cache = user.__dict__.setdefault("_reach_cache", {})
@@ -88,11 +93,13 @@ def reach(user, access: Access = Access.SEE) -> Reach:
         result = Reach(True, (), ())
     else:
         roles = ADMIN_ROLES if access is Access.ADMINISTER else ADMIN_ROLES | OFFICE_ROLES
-        rows = list(
-            Membership.objects.filter(user=user, is_active=True).values_list(
-                "role", "organization__path", "organization_id"
+        if "rows" not in cache:
+            cache["rows"] = list(
+                Membership.objects.filter(user=user, is_active=True).values_list(
+                    "role", "organization__path", "organization_id"
+                )
             )
-        )
+        rows = cache["rows"]
         subtree = [path for role, path, _ in rows if role in roles]
         single: set[int] = set()
         if access is Access.SEE:
@@ -131,6 +138,10 @@ def scope(queryset: QuerySet, user, org_field: str = "organization", access: Acc
 
 def can_see(user, org: Organization) -> bool:
     return reach(user, Access.SEE).covers(org)
+
+
+def can_work_on(user, org: Organization) -> bool:
+    return reach(user, Access.WORK).covers(org)
 
 
 def can_administer(user, org: Organization) -> bool:

@@ -1,13 +1,14 @@
 """A small, true-to-life demo world (issue: foundation, item 9).
 
 DLA; the provinces นครพนม and แพร่ with their committees; two districts each; six LAOs of mixed
-types; twelve schools and child development centres; about 150 staff with Thai names and valid
-national IDs; one login for every role. Building it twice changes nothing: every row is found by
-its code or username first.
+types; twelve schools and child development centres; about 150 staff with Thai names, valid
+national IDs and a ก.พ.7 record each; one login for every role. Building it twice changes
+nothing: every row is found by its code, username or national ID first.
 """
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass
 
@@ -20,6 +21,15 @@ from accounts import national_id
 from accounts.models import Membership, Organization, User
 from accounts.rules import CommitteeKind, LaoType, OrgKind, Role, SchoolType
 from committees.models import Committee
+from personnel.choices import (
+    AcademicStanding,
+    DegreeLevel,
+    Gender,
+    PerformanceLevel,
+    PositionType,
+    SalaryRank,
+)
+from personnel.models import Degree, PerformanceResult, Person, TeachingLicence
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 (published demo password)
 SEED = 2568
@@ -134,6 +144,7 @@ class Summary:
     organizations_created: int = 0
     users_created: int = 0
     committees_created: int = 0
+    people_created: int = 0
 
 
 def _national_id(rng: random.Random) -> str:
@@ -224,4 +235,86 @@ def build(stdout=None) -> Summary:
                 continue
             names = (title, first, fake.last_name())
             ensure_user(username, Role.STAFF, school.code, position, names)
+    summary.people_created = _build_roster(orgs)
     return summary
+
+
+POSITION_TYPES = {
+    "ครู": PositionType.TEACHER,
+    "ครูผู้ช่วย": PositionType.ASSISTANT_TEACHER,
+    "ผู้อำนวยการสถานศึกษา": PositionType.DIRECTOR,
+    "รองผู้อำนวยการสถานศึกษา": PositionType.DEPUTY_DIRECTOR,
+    "ผู้อำนวยการศูนย์พัฒนาเด็กเล็ก": PositionType.CDC_DIRECTOR,
+}
+STANDINGS = [AcademicStanding.NONE] * 3 + [AcademicStanding.PROFESSIONAL] * 4 + [
+    AcademicStanding.SENIOR_PROFESSIONAL] * 2 + [AcademicStanding.EXPERT]
+RANK_FOR_STANDING = {
+    AcademicStanding.NONE: SalaryRank.KS1,
+    AcademicStanding.PROFESSIONAL: SalaryRank.KS2,
+    AcademicStanding.SENIOR_PROFESSIONAL: SalaryRank.KS3,
+    AcademicStanding.EXPERT: SalaryRank.KS4,
+}
+
+
+def _build_roster(orgs) -> int:
+    """A ก.พ.7 record for every staff member and school admin of a school, with a few lines of
+    history, so that rosters and person pages have something true-looking to show."""
+    rng = random.Random(SEED + 1)
+    created = 0
+    memberships = (
+        Membership.objects.filter(role__in=[Role.STAFF, Role.SCHOOL_ADMIN],
+                                  organization__kind=OrgKind.SCHOOL)
+        .select_related("user", "organization").order_by("user__username", "role")
+    )
+    have = set(Person.objects.values_list("national_id", flat=True))
+    for m in memberships:
+        user = m.user
+        if user.national_id in have:
+            continue
+        have.add(user.national_id)
+        position = POSITION_TYPES.get(m.position, PositionType.TEACHER)
+        standing = (AcademicStanding.NONE if position == PositionType.ASSISTANT_TEACHER
+                    else rng.choice(STANDINGS))
+        birth = datetime.date(rng.randint(1966, 1998), rng.randint(1, 12), rng.randint(1, 28))
+        appointed = datetime.date(max(birth.year + 24, 2008), rng.randint(1, 12),
+                                  rng.randint(1, 28))
+        person = Person.objects.create(
+            national_id=user.national_id, user=user, organization=m.organization,
+            title_th=user.title_th, first_name=user.first_name, last_name=user.last_name,
+            title_en=user.title_en, first_name_en=user.first_name_en,
+            last_name_en=user.last_name_en, birth_date=birth,
+            gender=Gender.MALE if user.title_th == "นาย" else Gender.FEMALE,
+            position_type=position,
+            position_number=f"{m.organization.code[-4:]}-{rng.randint(1, 999):03d}",
+            salary_rank=(SalaryRank.KS_ASSISTANT if position == PositionType.ASSISTANT_TEACHER
+                         else RANK_FOR_STANDING[standing]),
+            salary=rng.randrange(18000, 60000, 10), appointed_on=appointed, standing=standing,
+            standing_granted_on=(None if standing == AcademicStanding.NONE
+                                 else datetime.date(rng.randint(2015, 2024), 10, 1)),
+        )
+        Degree.objects.create(person=person, level=DegreeLevel.BACHELOR,
+                              field_of_study=rng.choice(DEGREE_FIELDS),
+                              institution=rng.choice(INSTITUTIONS),
+                              graduated_on=datetime.date(birth.year + 22, 3, 31))
+        if position != PositionType.ASSISTANT_TEACHER and rng.random() < 0.9:
+            issued = datetime.date(rng.randint(2019, 2025), rng.randint(1, 12), 1)
+            TeachingLicence.objects.create(
+                person=person, number=f"{rng.randint(10**9, 10**10 - 1)}", issued_on=issued,
+                expires_on=issued.replace(year=issued.year + 5),
+            )
+        for year in (2567, 2568):
+            for round_ in (1, 2):
+                PerformanceResult.objects.create(
+                    person=person, fiscal_year_be=year, round=round_,
+                    level=rng.choice([PerformanceLevel.OUTSTANDING, PerformanceLevel.VERY_GOOD,
+                                      PerformanceLevel.VERY_GOOD, PerformanceLevel.GOOD]),
+                )
+        created += 1
+    return created
+
+
+DEGREE_FIELDS = ["การประถมศึกษา", "การศึกษาปฐมวัย", "คณิตศาสตร์", "ภาษาไทย", "ภาษาอังกฤษ",
+                 "วิทยาศาสตร์ทั่วไป", "สังคมศึกษา", "พลศึกษา", "ดนตรีศึกษา", "คอมพิวเตอร์ศึกษา"]
+INSTITUTIONS = ["มหาวิทยาลัยนครพนม", "มหาวิทยาลัยราชภัฏสกลนคร", "มหาวิทยาลัยขอนแก่น",
+                "มหาวิทยาลัยราชภัฏอุตรดิตถ์", "มหาวิทยาลัยแม่โจ้-แพร่ เฉลิมพระเกียรติ",
+                "มหาวิทยาลัยราชภัฏลำปาง"]

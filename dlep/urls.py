@@ -4,12 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from personnel import api as personnel_api
 
 from . import health
 
 router = DefaultRouter(use_regex_path=False)
 router.include_format_suffixes = False
 router.register("organizations", accounts_api.OrganizationViewSet, basename="organization")
+router.register("people", personnel_api.PersonViewSet, basename="person")
 
 api_v1 = [
     path("auth/token/", accounts_api.obtain_token, name="token"),
@@ -19,6 +21,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("personnel/", include("personnel.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

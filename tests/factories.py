@@ -6,6 +6,7 @@ the tree is built the way the portal builds it.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ import factory
 from accounts import national_id
 from accounts.models import Membership, Organization, User
 from accounts.rules import LaoType, OrgKind, Role, SchoolType
+from personnel.choices import Gender, PositionType, SalaryRank
+from personnel.models import Person
 
 _ids = itertools.count(100_000_000_001)
 _codes = itertools.count(1)
@@ -42,6 +45,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy's signature)
         if create:
             obj.save()
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    national_id = factory.LazyFunction(valid_national_id)
+    title_th = "นาง"
+    first_name = factory.Sequence(lambda n: f"มาลี{n}")
+    last_name = "รักเรียน"
+    birth_date = datetime.date(1985, 6, 15)
+    gender = Gender.FEMALE
+    position_type = PositionType.TEACHER
+    salary_rank = SalaryRank.KS1
+    appointed_on = datetime.date(2018, 5, 16)
 
 
 def make_org(parent: Organization | None, kind: str, name: str, **extra) -> Organization:
@@ -75,6 +93,7 @@ class Side:
     school: Organization
     school2: Organization
     users: dict[str, User]
+    person: Person
 
 
 @dataclass
@@ -100,7 +119,8 @@ def build_side(agency: Organization, tag: str) -> Side:
         Role.SCHOOL_ADMIN: member(UserFactory(), school, Role.SCHOOL_ADMIN),
         Role.STAFF: member(UserFactory(), school, Role.STAFF),
     }
-    return Side(province, district, lao, school, school2, users)
+    person = PersonFactory(organization=school, user=users[Role.STAFF], last_name=f"ใจดี {tag}")
+    return Side(province, district, lao, school, school2, users, person)
 
 
 def build_world(tag_a: str = "MARKER-A", tag_b: str = "MARKER-B") -> World:

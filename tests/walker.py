@@ -41,6 +41,10 @@ PUBLIC = {
 SAMPLES: dict[str, Callable[[World], dict]] = {
     "organization_detail": lambda w: {"pk": w.a.school.pk},
     "api:organization-detail": lambda w: {"pk": w.a.school.pk},
+    "person_detail": lambda w: {"pk": w.a.person.pk},
+    "api:person-detail": lambda w: {"pk": w.a.person.pk},
+    "api:person-add-history": lambda w: {"pk": w.a.person.pk, "kind": "degree"},
+    "api:person-change-status": lambda w: {"pk": w.a.person.pk},
     # test-only routes of tests/leaky_urls.py
     "leaky_org_detail": lambda w: {"pk": w.a.school.pk},
 }

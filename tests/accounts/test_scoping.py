@@ -44,6 +44,20 @@ def test_office_roles_see_the_subtree_but_administer_nothing(world):
     assert not scoping.organizations(officer, Access.ADMINISTER).exists()
 
 
+def test_work_reach_covers_admin_and_office_subtrees_but_not_staff_units_or_grants(world):
+    officer = world.a.users[Role.OFFICER]
+    assert set(scoping.organizations(officer, Access.WORK)) == set(scoping.organizations(officer))
+    staff = world.a.users[Role.STAFF]
+    assert not scoping.organizations(staff, Access.WORK).exists()
+    assert not scoping.can_work_on(staff, world.a.school)
+    services.grant_organization_view(
+        actor=world.dla_admin, user=staff, organization=world.a.school2
+    )
+    assert scoping.can_see(staff, world.a.school2)
+    assert not scoping.can_work_on(staff, world.a.school2)
+    assert scoping.can_work_on(world.a.users[Role.SCHOOL_ADMIN], world.a.school)
+
+
 def test_staff_see_their_own_school_only_and_administer_nothing(world):
     staff = world.a.users[Role.STAFF]
     assert list(scoping.organizations(staff)) == [world.a.school]

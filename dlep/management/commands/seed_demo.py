@@ -21,7 +21,7 @@ class Command(BaseCommand):
             s = demo.build()
             self.stdout.write(
                 f"สร้างหน่วยงาน {s.organizations_created} แห่ง, คณะกรรมการ {s.committees_created} "
-                f"คณะ, ผู้ใช้ {s.users_created} คน"
+                f"คณะ, ผู้ใช้ {s.users_created} คน, ทะเบียนประวัติ {s.people_created} คน"
             )
         self.stdout.write("")
         self.stdout.write("บัญชีทดลองใช้ (Demo logins), รหัสผ่าน/password: " + demo.DEMO_PASSWORD)
