@@ -4,6 +4,8 @@ Nothing here is ever deleted: a person leaves the active roster by a status chan
 history line is corrected by a new line, not by editing the old one away.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -313,3 +315,135 @@ HISTORY_MODELS = (
     PerformanceResult, LanguageTest, HardshipService, ProfessionalQualification, Workload,
     StatusChange,
 )
+
+
+def _document_path(instance, filename):
+    # Hashed names per organisation: nothing guessable, nothing that says whose file it is.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"personnel/{instance.person.organization_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class DocumentKind(models.TextChoices):
+    PHOTO = "photo", _("รูปถ่าย")
+    SCAN = "scan", _("เอกสารสแกน")
+
+
+class PersonDocument(models.Model):
+    """A scanned document or photo attached to a record; served only to those who may see it."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="documents",
+                               verbose_name=_("บุคลากร"))
+    kind = models.CharField(_("ประเภท"), max_length=8, choices=DocumentKind.choices)
+    title = models.CharField(_("ชื่อเอกสาร"), max_length=200)
+    file = models.FileField(_("ไฟล์"), upload_to=_document_path)
+    content_type = models.CharField(_("ชนิดไฟล์"), max_length=60)
+    size = models.PositiveIntegerField(_("ขนาด (ไบต์)"))
+    uploaded_at = models.DateTimeField(_("อัปโหลดเมื่อ"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("ผู้อัปโหลด"))
+
+    class Meta:
+        verbose_name = _("เอกสารแนบ")
+        verbose_name_plural = verbose_name
+        ordering = ["person", "-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class CertificationRound(models.Model):
+    """A province's round of data certification (seed 003): LAOs certify their records, the
+    province verifies them, by a deadline."""
+
+    province = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                 related_name="certification_rounds",
+                                 verbose_name=_("จังหวัด"))
+    fiscal_year_be = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
+    deadline = models.DateField(_("กำหนดส่ง"))
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("รอบการรับรองข้อมูล")
+        verbose_name_plural = verbose_name
+        ordering = ["-fiscal_year_be"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "fiscal_year_be"],
+                                    name="one_certification_round_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.province.name} {self.fiscal_year_be}"
+
+
+class CertificationStatus(models.TextChoices):
+    CERTIFIED = "certified", _("อปท. รับรองแล้ว")
+    VERIFIED = "verified", _("จังหวัดตรวจสอบและรับรองแล้ว")
+    REOPENED = "reopened", _("มีการแก้ไขหลังรับรอง (ต้องรับรองใหม่)")
+
+
+class LaoCertification(models.Model):
+    """An LAO's certification of its records in a round, with a frozen snapshot of what was
+    certified. An edit to any of its records afterwards reopens it."""
+
+    round = models.ForeignKey(CertificationRound, on_delete=models.PROTECT,
+                              related_name="certifications", verbose_name=_("รอบ"))
+    lao = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                            verbose_name=_("อปท."))
+    status = models.CharField(_("สถานะ"), max_length=12, choices=CertificationStatus.choices)
+    snapshot = models.JSONField(_("ข้อมูล ณ วันรับรอง"), default=dict)
+    certified_at = models.DateTimeField(_("รับรองเมื่อ"))
+    certified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+", verbose_name=_("ผู้รับรอง"))
+    verified_at = models.DateTimeField(_("จังหวัดรับรองเมื่อ"), null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("ผู้ตรวจสอบ (จังหวัด)"))
+    reopened_at = models.DateTimeField(_("เปิดแก้ไขเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การรับรองข้อมูลของ อปท.")
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["round", "lao"], name="one_certification_per_lao"),
+        ]
+
+    def __str__(self):
+        return f"{self.lao.name} {self.round.fiscal_year_be}"
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("รอพิจารณา")
+    APPROVED = "approved", _("อนุมัติ")
+    REJECTED = "rejected", _("ไม่อนุมัติ")
+
+
+class CorrectionRequest(models.Model):
+    """A staff member's proposal to correct their own record; their school admin decides."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="corrections",
+                               verbose_name=_("บุคลากร"))
+    changes = models.JSONField(_("ข้อมูลที่ขอแก้ไข"))
+    reason = models.CharField(_("เหตุผล"), max_length=500)
+    status = models.CharField(_("สถานะ"), max_length=10, choices=CorrectionStatus.choices,
+                              default=CorrectionStatus.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, related_name="+", verbose_name=_("ผู้ขอแก้ไข"))
+    proposed_at = models.DateTimeField(_("ขอเมื่อ"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("ผู้พิจารณา"))
+    decided_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
+    decision_reason = models.CharField(_("เหตุผลการพิจารณา"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("คำขอแก้ไขข้อมูล")
+        verbose_name_plural = verbose_name
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(status="pending"),
+                                    name="one_pending_correction_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.get_status_display()}"

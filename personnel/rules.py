@@ -275,3 +275,62 @@ def has_served(start: datetime.date, on: datetime.date, years: int) -> bool:
     """
     _require_years(years)
     return completed_years(start, on) >= years
+
+
+# --- Completeness of a ก.พ.7 record (seed 003: "ข้อมูลครบถ้วน ถูกต้อง เป็นปัจจุบัน") --------------
+
+# What a complete record holds, in the order the page lists what is missing. Each item is a
+# fact about the record that the read side computes (see personnel.selectors.record_facts).
+COMPLETENESS_ITEMS = (
+    ("names_en", "ชื่อ-นามสกุลภาษาอังกฤษ"),
+    ("birth_date", "วันเดือนปีเกิด"),
+    ("gender", "เพศ"),
+    ("address", "ที่อยู่"),
+    ("photo", "รูปถ่าย"),
+    ("position_number", "ตำแหน่งเลขที่"),
+    ("salary", "อันดับและเงินเดือน"),
+    ("appointed_on", "วันที่ดำรงตำแหน่งปัจจุบัน"),
+    ("standing_date", "วันที่ได้รับวิทยฐานะ"),
+    ("degree", "วุฒิการศึกษา"),
+    ("position_history", "ประวัติตำแหน่งและเงินเดือน"),
+    ("licence", "ใบอนุญาตประกอบวิชาชีพครูที่ยังไม่หมดอายุ"),
+)
+COMPLETENESS_KEYS = tuple(key for key, _label in COMPLETENESS_ITEMS)
+
+# RULES.md §3: the KPI target for the share of LAOs whose records are complete.
+COMPLETE_LAO_TARGET_PERCENT = 90
+# RULES.md §3: LPA indicator 2.9 — complete by the deadline = 5 points, otherwise 0.
+LPA_29_FULL_SCORE = 5
+
+
+@dataclass(frozen=True)
+class Completeness:
+    score: int  # percent, 0–100
+    missing: tuple[str, ...]  # Thai labels, in COMPLETENESS_ITEMS order
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def completeness(facts: dict[str, bool]) -> Completeness:
+    """Score a record from its facts (every key of COMPLETENESS_KEYS, True when present).
+
+    A fact that does not apply to the person (no standing → no standing date; a position that
+    needs no teaching licence) is passed as True. The score rounds down, so 100 means nothing
+    is missing."""
+    unknown = set(facts) ^ set(COMPLETENESS_KEYS)
+    if unknown:
+        raise ValueError(f"completeness facts do not match the items: {sorted(unknown)}")
+    missing = tuple(label for key, label in COMPLETENESS_ITEMS if not facts[key])
+    present = len(COMPLETENESS_ITEMS) - len(missing)
+    return Completeness(score=present * 100 // len(COMPLETENESS_ITEMS), missing=missing)
+
+
+def lpa_29_score(*, complete: bool, certified_on: datetime.date | None,
+                 deadline: datetime.date) -> int:
+    """LPA indicator 2.9 (RULES.md §3, seed 003): 5 points when the LAO's records are complete
+    and certified on or before the deadline, otherwise 0."""
+    if complete and certified_on is not None and certified_on <= deadline:
+        return LPA_29_FULL_SCORE
+    return 0

@@ -16,7 +16,7 @@ from accounts import national_id
 from accounts.models import Membership, Organization, User
 from accounts.rules import LaoType, OrgKind, Role, SchoolType
 from personnel.choices import Gender, PositionType, SalaryRank
-from personnel.models import Person
+from personnel.models import CertificationRound, Person
 
 _ids = itertools.count(100_000_000_001)
 _codes = itertools.count(1)
@@ -60,6 +60,12 @@ class PersonFactory(factory.django.DjangoModelFactory):
     position_type = PositionType.TEACHER
     salary_rank = SalaryRank.KS1
     appointed_on = datetime.date(2018, 5, 16)
+
+
+def certification_round(side: Side, deadline=datetime.date(2026, 3, 31), fiscal_year_be=2569):
+    return CertificationRound.objects.get_or_create(
+        province=side.province, fiscal_year_be=fiscal_year_be, defaults={"deadline": deadline}
+    )[0]
 
 
 def make_org(parent: Organization | None, kind: str, name: str, **extra) -> Organization:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from tests.factories import World
+from tests.factories import World, certification_round
 
 MARKER = "MARKER-A"
 
@@ -45,6 +45,8 @@ SAMPLES: dict[str, Callable[[World], dict]] = {
     "api:person-detail": lambda w: {"pk": w.a.person.pk},
     "api:person-add-history": lambda w: {"pk": w.a.person.pk, "kind": "degree"},
     "api:person-change-status": lambda w: {"pk": w.a.person.pk},
+    "certification_round": lambda w: {"pk": certification_round(w.a).pk},
+    "certification_lao": lambda w: {"pk": certification_round(w.a).pk, "lao_pk": w.a.lao.pk},
     # test-only routes of tests/leaky_urls.py
     "leaky_org_detail": lambda w: {"pk": w.a.school.pk},
 }

@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from personnel import rules
 from personnel.rules import (
     YMD,
     age_completed_on,
@@ -324,3 +325,54 @@ def test_the_60th_year_is_completed_inside_the_retirement_fiscal_year(birth):
 
 def test_ymd_str_has_the_thai_shape():
     assert re.fullmatch(r"\d+ ปี \d+ เดือน \d+ วัน", str(YMD(12, 3, 4)))
+
+
+# --- completeness and LPA 2.9 --------------------------------------------------------------
+
+def _facts(**overrides):
+    facts = dict.fromkeys(rules.COMPLETENESS_KEYS, True)
+    facts.update(overrides)
+    return facts
+
+
+def test_a_record_with_every_item_is_complete():
+    c = rules.completeness(_facts())
+    assert c.score == 100
+    assert c.complete
+    assert c.missing == ()
+
+
+def test_one_missing_item_drops_below_100_and_is_named_in_thai():
+    c = rules.completeness(_facts(licence=False))
+    assert c.score == 91  # 11 of 12, rounded down
+    assert not c.complete
+    assert c.missing == ("ใบอนุญาตประกอบวิชาชีพครูที่ยังไม่หมดอายุ",)
+
+
+def test_missing_items_are_listed_in_a_fixed_order():
+    c = rules.completeness(_facts(degree=False, birth_date=False))
+    assert c.missing == ("วันเดือนปีเกิด", "วุฒิการศึกษา")
+    assert rules.completeness(dict.fromkeys(rules.COMPLETENESS_KEYS, False)).score == 0
+
+
+def test_completeness_refuses_facts_it_does_not_know():
+    with pytest.raises(ValueError, match="do not match"):
+        rules.completeness({**_facts(), "shoe_size": True})
+    with pytest.raises(ValueError, match="do not match"):
+        rules.completeness(dict.fromkeys(rules.COMPLETENESS_KEYS[1:], True))
+
+
+@pytest.mark.parametrize(
+    ("complete", "certified_on", "score"),
+    [
+        (True, datetime.date(2026, 3, 31), 5),   # on the deadline
+        (True, datetime.date(2026, 4, 1), 0),    # a day late
+        (True, None, 0),                          # never certified
+        (False, datetime.date(2026, 3, 1), 0),   # certified but incomplete
+    ],
+)
+def test_lpa_29_is_5_only_for_complete_and_certified_by_the_deadline(complete, certified_on,
+                                                                    score):
+    deadline = datetime.date(2026, 3, 31)
+    assert rules.lpa_29_score(complete=complete, certified_on=certified_on,
+                              deadline=deadline) == score
