@@ -29,7 +29,13 @@ from personnel.choices import (
     PositionType,
     SalaryRank,
 )
-from personnel.models import Degree, PerformanceResult, Person, TeachingLicence
+from personnel.models import (
+    Degree,
+    PerformanceResult,
+    Person,
+    PositionHistory,
+    TeachingLicence,
+)
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 (published demo password)
 SEED = 2568
@@ -235,7 +241,16 @@ def build(stdout=None) -> Summary:
                 continue
             names = (title, first, fake.last_name())
             ensure_user(username, Role.STAFF, school.code, position, names)
+
+    # Every LAO has an HR officer (นักทรัพยากรบุคคล) who keeps and certifies its records.
+    for lao in sorted((o for o in orgs.values() if o.kind == OrgKind.LAO), key=lambda o: o.code):
+        female = rng.random() < 0.6
+        first = fake.first_name_female() if female else fake.first_name_male()
+        names = ("นาง" if female else "นาย", first, fake.last_name())
+        ensure_user(f"hr_{lao.code}", Role.OFFICER, lao.code, "นักทรัพยากรบุคคล", names)
+
     summary.people_created = _build_roster(orgs)
+    _build_certification(orgs)
     return summary
 
 
@@ -318,3 +333,56 @@ DEGREE_FIELDS = ["การประถมศึกษา", "การศึก�
 INSTITUTIONS = ["มหาวิทยาลัยนครพนม", "มหาวิทยาลัยราชภัฏสกลนคร", "มหาวิทยาลัยขอนแก่น",
                 "มหาวิทยาลัยราชภัฏอุตรดิตถ์", "มหาวิทยาลัยแม่โจ้-แพร่ เฉลิมพระเกียรติ",
                 "มหาวิทยาลัยราชภัฏลำปาง"]
+
+
+CERTIFICATION_FISCAL_YEAR_BE = 2569
+CERTIFICATION_DEADLINE = datetime.date(2026, 3, 31)
+# In the demo, the records of เทศบาลตำบลธาตุพนม are complete and were certified before the
+# deadline; the other LAOs of นครพนม are late, so the dashboard has something to chase.
+CERTIFIED_LAO_CODE = "5480501"
+
+
+def _build_certification(orgs) -> None:
+    from personnel import services
+    from personnel.models import CertificationRound, LaoCertification
+
+    province = orgs["48"]
+    round_, created = CertificationRound.objects.get_or_create(
+        province=province, fiscal_year_be=CERTIFICATION_FISCAL_YEAR_BE,
+        defaults={"deadline": CERTIFICATION_DEADLINE},
+    )
+    if not created:
+        return
+    lao = orgs[CERTIFIED_LAO_CODE]
+    today = CERTIFICATION_DEADLINE - datetime.timedelta(days=6)
+    for person in Person.objects.filter(organization__path__startswith=lao.path):
+        _complete_record(person, today)
+    certification = services.certify_lao(actor=None, lao=lao, round_=round_, today=today)
+    LaoCertification.objects.filter(pk=certification.pk).update(
+        certified_at=datetime.datetime(2026, 3, 25, 3, 0, tzinfo=datetime.UTC))
+
+
+def _complete_record(person, today) -> None:
+    """Fill what a complete record needs (a demo shortcut, written straight to the tables)."""
+    person.first_name_en = person.first_name_en or _english(person.first_name)
+    person.last_name_en = person.last_name_en or _english(person.last_name)
+    person.gender = person.gender or Gender.FEMALE
+    person.address = person.address or f"{person.pk} หมู่ 2 ต.ธาตุพนม อ.ธาตุพนม จ.นครพนม 48110"
+    person.photo = person.photo or "demo/photo-placeholder.png"
+    person.position_number = person.position_number or f"ธพ-{person.pk:03d}"
+    person.salary = person.salary or 25000
+    person.salary_rank = person.salary_rank or SalaryRank.KS1
+    person.appointed_on = person.appointed_on or datetime.date(2015, 5, 16)
+    person.save()
+    PositionHistory.objects.get_or_create(
+        person=person, effective_on=person.appointed_on,
+        defaults={"position_type": person.position_type,
+                  "organization_name": person.organization.name,
+                  "salary_rank": person.salary_rank, "salary": person.salary,
+                  "standing": person.standing, "order_ref": "คำสั่งเทศบาลตำบลธาตุพนม"},
+    )
+    if not TeachingLicence.objects.filter(person=person, expires_on__gte=today,
+                                          issued_on__lte=today).exists():
+        TeachingLicence.objects.create(person=person, number=f"64{person.pk:08d}",
+                                       issued_on=datetime.date(2024, 1, 15),
+                                       expires_on=datetime.date(2029, 1, 14))

@@ -23,6 +23,8 @@ from .models import (
     HISTORY_MODELS,
     CertificationRound,
     CertificationStatus,
+    CorrectionRequest,
+    CorrectionStatus,
     Degree,
     LaoCertification,
     Person,
@@ -253,3 +255,13 @@ def _lao_of_path(path: str, laos_by_path: dict[str, Organization]) -> Organizati
         if lao is not None:
             return lao
     return None
+
+
+def pending_corrections_for(user):
+    """Corrections waiting for a decision, on records the user works on."""
+    reach = scoping.reach(user, Access.WORK)
+    if reach.nothing:
+        return CorrectionRequest.objects.none()
+    return (CorrectionRequest.objects.filter(reach.q("person__organization"),
+                                             status=CorrectionStatus.PENDING)
+            .select_related("person__organization", "proposed_by").order_by("proposed_at"))

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 
+import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms import modelform_factory
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,18 +22,22 @@ from accounts.models import Membership, Organization
 from accounts.notify import email_after_commit
 from accounts.rules import OrgKind, Role
 
-from .choices import ENDED_STATUSES, PersonStatus
+from .choices import ENDED_STATUSES, AcademicStanding, PersonStatus
 from .models import (
     CertificationRound,
     CertificationStatus,
+    CorrectionRequest,
+    CorrectionStatus,
     Degree,
     DisciplinaryAction,
+    DocumentKind,
     EthicsDecision,
     HardshipService,
     LanguageTest,
     LaoCertification,
     PerformanceResult,
     Person,
+    PersonDocument,
     PositionHistory,
     ProfessionalQualification,
     StatusChange,
@@ -83,10 +89,16 @@ def create_person(*, actor, organization: Organization, national_id_number: str,
     number = national_id.normalize(national_id_number)
     existing = Person.objects.select_related("organization").filter(national_id=number).first()
     if existing is not None:
+        # Name the other unit only to someone who works on it: a number alone must not tell
+        # an outsider where a person works.
+        if actor is None or scoping.can_work_on(actor, existing.organization):
+            where = _("(สังกัด %(org)s)") % {"org": existing.organization.name}
+        else:
+            where = _("ของหน่วยงานอื่น")
         raise ValidationError({"national_id": _(
-            "เลขประจำตัวประชาชนนี้มีในทะเบียนแล้ว (สังกัด %(org)s) "
+            "เลขประจำตัวประชาชนนี้มีในทะเบียน%(where)sแล้ว "
             "หากย้ายมาสังกัดนี้ ให้ยื่นคำขอย้ายข้อมูล"
-        ) % {"org": existing.organization.name}})
+        ) % {"where": where}})
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not person fields: {sorted(unknown)}")
@@ -137,6 +149,83 @@ def add_history_line(*, actor, person: Person, kind: str, **data):
     audit.record(f"person.history.{kind}", actor=actor, target=person,
                  organization=person.organization, line_id=line.pk)
     return line
+
+
+@transaction.atomic
+def import_people(*, actor, people: list[dict], source: str = "", rows_in_file: int = 0,
+                  rows_rejected: int = 0) -> list[Person]:
+    """Create many people from one import file (``personnel.imports`` reads and checks it).
+
+    Each item is ``create_person``'s keywords as a dict: ``organization``,
+    ``national_id_number`` and person fields. The same rules as ``create_person``, at bulk
+    speed: the permission is checked once per organisation, every row is validated, any
+    number already in the registry (or twice in the batch) refuses the whole batch, and ONE
+    audit record with the counts stands for the import (no national IDs in it).
+    """
+    by_org: dict[int, Organization] = {}
+    rows = []
+    for item in people:
+        item = dict(item)
+        org = item.pop("organization")
+        number = national_id.normalize(item.pop("national_id_number"))
+        unknown = set(item) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"not person fields: {sorted(unknown)}")
+        by_org.setdefault(org.pk, org)
+        rows.append((org, number, item))
+    for org in by_org.values():
+        _require_work(actor, org)
+
+    numbers = [number for _org, number, _fields in rows]
+    taken = set()
+    for start in range(0, len(numbers), 500):  # SQLite's parameter limit
+        taken |= set(Person.objects.filter(
+            national_id__in=numbers[start:start + 500]).values_list("national_id", flat=True))
+    seen, twice = set(), set()
+    for number in numbers:
+        (twice if number in seen else seen).add(number)
+    if taken or twice:
+        raise ValidationError({"national_id": _(
+            "เลขประจำตัวประชาชนต่อไปนี้มีในทะเบียนแล้วหรือซ้ำกันในไฟล์: %(numbers)s"
+        ) % {"numbers": ", ".join(sorted(national_id.mask(n) for n in taken | twice))}})
+
+    created = []
+    for org, number, fields in rows:
+        person = Person(organization=org, national_id=number, **fields)
+        # The organisation is an instance already, and the registry check above covers the
+        # unique number: skip the per-row queries those checks would make.
+        person.full_clean(exclude=["organization"], validate_unique=False,
+                          validate_constraints=False)
+        if person.standing != AcademicStanding.NONE and person.standing_granted_on is None:
+            raise ValidationError({"standing_granted_on": _("ต้องระบุวันที่ได้รับวิทยฐานะ")})
+        created.append(person)
+    Person.objects.bulk_create(created, batch_size=500)
+
+    for org in by_org.values():
+        _reopen_certifications(org)
+    per_org: dict[str, int] = {}
+    for org, _number, _fields in rows:
+        per_org[org.code] = per_org.get(org.code, 0) + 1
+    audit.record("person.import", actor=actor, organization=_common_ancestor(by_org.values()),
+                 created=len(created), rows_in_file=rows_in_file or len(created),
+                 rows_rejected=rows_rejected, source=source[:200], per_organization=per_org)
+    return created
+
+
+def _common_ancestor(orgs) -> Organization | None:
+    """The deepest organisation above (or equal to) all of ``orgs``: where the import's audit
+    record belongs."""
+    orgs = list(orgs)
+    if not orgs:
+        return None
+    if len(orgs) == 1:
+        return orgs[0]
+    step = Organization.steplen
+    prefix = orgs[0].path
+    for org in orgs[1:]:
+        while not org.path.startswith(prefix):
+            prefix = prefix[:-step]
+    return Organization.objects.filter(path=prefix).first() if prefix else None
 
 
 @transaction.atomic
@@ -304,3 +393,120 @@ def send_certification_reminders(*, actor, round_: CertificationRound,
     audit.record("certification.remind", actor=actor, target=round_,
                  organization=round_.province, laos=[row.lao.pk for row in late])
     return len(late)
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+DOCUMENT_TYPES = {
+    DocumentKind.SCAN: {"application/pdf", "image/jpeg", "image/png"},
+    DocumentKind.PHOTO: {"image/jpeg", "image/png"},
+}
+
+
+@transaction.atomic
+def attach_document(*, actor, person: Person, kind: str, title: str, upload) -> PersonDocument:
+    """Attach a scanned PDF or a photo to a record. The type is read from the file's content,
+    not its name; a photo also becomes the record's current photo."""
+    _require_work(actor, person.organization)
+    if kind not in DOCUMENT_TYPES:
+        raise ValidationError({"kind": _("ประเภทเอกสารไม่ถูกต้อง")})
+    if not title.strip():
+        raise ValidationError({"title": _("กรุณาระบุชื่อเอกสาร")})
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError({"upload": _("ไฟล์ใหญ่เกิน 10 MB")})
+    head = upload.read(2048)
+    upload.seek(0)
+    detected = filetype.guess(head)
+    mime = detected.mime if detected else ""
+    if mime not in DOCUMENT_TYPES[kind]:
+        allowed = "PDF, JPG, PNG" if kind == DocumentKind.SCAN else "JPG, PNG"
+        raise ValidationError({"upload": _(
+            "ไฟล์นี้ไม่ใช่ไฟล์ที่รับได้ (%(allowed)s) ตรวจจากเนื้อไฟล์ ไม่ใช่จากชื่อไฟล์"
+        ) % {"allowed": allowed}})
+    document = PersonDocument(person=person, kind=kind, title=title.strip(), content_type=mime,
+                              size=upload.size,
+                              uploaded_by=actor if getattr(actor, "pk", None) else None)
+    document.file.save(f"upload.{detected.extension}", upload, save=False)
+    # If the transaction rolls back, the stored file must not stay behind.
+    stored_name = document.file.name
+    try:
+        document.save()
+        if kind == DocumentKind.PHOTO:
+            Person.objects.filter(pk=person.pk).update(photo=stored_name,
+                                                        updated_at=timezone.now())
+        _reopen_certifications(person.organization)
+        audit.record("person.document", actor=actor, target=person,
+                     organization=person.organization, document_id=document.pk, kind=kind,
+                     content_type=mime, size=upload.size)
+    except Exception:
+        document.file.storage.delete(stored_name)
+        raise
+    return document
+
+
+# --- Corrections proposed by the person ------------------------------------------------------
+
+CORRECTABLE_FIELDS = ("title_th", "first_name", "last_name", "title_en", "first_name_en",
+                      "last_name_en", "birth_date", "gender", "address")
+
+
+def _parse_changes(person: Person, changes: dict) -> dict:
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("ขอแก้ไขข้อมูลนี้ไม่ได้: %(fields)s") % {"fields": ", ".join(unknown)})
+    Form = modelform_factory(Person, fields=list(changes))  # noqa: N806 (a class)
+    initial = {f: getattr(person, f) for f in changes}
+    form = Form(data={**initial, **changes}, instance=Person(**{
+        f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields}))
+    if not form.is_valid():
+        raise ValidationError({field: [e["message"] for e in errors]
+                               for field, errors in form.errors.get_json_data().items()})
+    return {f: form.cleaned_data[f] for f in changes if form.cleaned_data[f] != initial[f]}
+
+
+@transaction.atomic
+def propose_correction(*, actor, person: Person, changes: dict, reason: str) -> CorrectionRequest:
+    """A staff member proposes corrections to their own record; the unit decides."""
+    if actor is None or person.user_id != actor.pk:
+        raise NotAllowed(_("ขอแก้ไขได้เฉพาะข้อมูลของตนเอง"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("กรุณาระบุเหตุผลที่ขอแก้ไข")})
+    parsed = _parse_changes(person, changes)
+    if not parsed:
+        raise ValidationError(_("ไม่มีข้อมูลที่เปลี่ยนแปลง"))
+    if CorrectionRequest.objects.filter(person=person,
+                                        status=CorrectionStatus.PENDING).exists():
+        raise ValidationError(_("มีคำขอแก้ไขที่รอพิจารณาอยู่แล้ว กรุณารอผลก่อนยื่นใหม่"))
+    request = CorrectionRequest.objects.create(
+        person=person, reason=reason.strip(), proposed_by=actor,
+        changes={k: _audit_value(k, v) if v is not None else None for k, v in parsed.items()},
+    )
+    audit.record("person.correction.propose", actor=actor, target=person,
+                 organization=person.organization, correction_id=request.pk,
+                 fields=sorted(parsed))
+    return request
+
+
+@transaction.atomic
+def decide_correction(*, actor, correction: CorrectionRequest, approve: bool,
+                      reason: str = "") -> CorrectionRequest:
+    correction = CorrectionRequest.objects.select_for_update().select_related(
+        "person__organization").get(pk=correction.pk)
+    _require_work(actor, correction.person.organization)
+    if correction.status != CorrectionStatus.PENDING:
+        raise ValidationError(_("คำขอนี้พิจารณาแล้ว"))
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": _("กรุณาระบุเหตุผลที่ไม่อนุมัติ")})
+    if approve:
+        parsed = _parse_changes(correction.person, correction.changes)
+        update_person(actor=actor, person=correction.person, **parsed)
+    correction.status = CorrectionStatus.APPROVED if approve else CorrectionStatus.REJECTED
+    correction.decided_by = actor
+    correction.decided_at = timezone.now()
+    correction.decision_reason = reason.strip()
+    correction.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit.record("person.correction.decide", actor=actor, target=correction.person,
+                 organization=correction.person.organization, correction_id=correction.pk,
+                 approved=approve, reason=correction.decision_reason)
+    return correction

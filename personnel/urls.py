@@ -1,10 +1,22 @@
 from django.urls import path
 
-from . import certification_views, views
+from . import certification_views, document_views, io_views, views
 
 urlpatterns = [
     path("", views.roster, name="roster"),
+    path("export.xlsx", io_views.roster_export, name="roster_export"),
+    path("import/", io_views.import_people, name="person_import"),
+    path("import/template.xlsx", io_views.import_template, name="person_import_template"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
+    path("<int:pk>/documents/", views.document_upload, name="document_upload"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document_download,
+         name="document_download"),
+    path("<int:pk>/photo/", views.person_photo, name="person_photo"),
+    path("<int:pk>/kp7.pdf", document_views.person_kp7_pdf, name="person_kp7_pdf"),
+    path("<int:pk>/salary-certificate.pdf", document_views.person_salary_certificate_pdf,
+         name="person_salary_certificate_pdf"),
+    path("<int:pk>/corrections/", views.correction_propose, name="correction_propose"),
+    path("corrections/", views.corrections, name="corrections"),
     path("certification/", certification_views.certification_index, name="certification_index"),
     path("certification/<int:pk>/", certification_views.certification_round,
          name="certification_round"),

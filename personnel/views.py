@@ -1,15 +1,21 @@
+import copy
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from accounts import selectors as org_selectors
+from accounts.exceptions import NotAllowed
 from accounts.models import Organization
 
-from . import presenters, selectors
-from .forms import RosterFilterForm
+from . import imports, presenters, selectors, services
+from .forms import CorrectionForm, DecisionForm, DocumentForm, RosterFilterForm
 from .models import Person
 
 PAGE_SIZE = 100
@@ -28,18 +34,120 @@ def roster(request):
     people = selectors.roster(request.user, organization=org, status=filters.get("status"),
                               q=filters.get("q", ""))
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "personnel/roster.html", {"form": form, "page": page, "org": org})
+    return render(request, "personnel/roster.html", {
+        "form": form, "page": page, "org": org, "can_import": imports.may_import(request.user),
+    })
 
 
 @login_required
 def person_detail(request, pk):
-    try:
-        person = selectors.person_for(request.user, pk)
-    except Person.DoesNotExist:
-        raise Http404(_("ไม่พบข้อมูลบุคลากรนี้ หรือคุณไม่มีสิทธิ์เข้าถึง")) from None
+    person = _person_or_404(request.user, pk)
+    is_self = person.user_id == request.user.pk
     return render(request, "personnel/person_detail.html", {
         "person": person,
+        "documents": person.documents.all(),
+        "completeness": selectors.completeness_of(person, timezone.localdate()),
+        "document_form": DocumentForm(),
+        "correction_form": CorrectionForm(instance=person) if is_self else None,
+        "pending_correction": person.corrections.filter(status="pending").first(),
         "derived": selectors.derived_values(person, timezone.localdate()),
         "sections": presenters.history_sections(person),
         "can_edit": selectors.can_edit(request.user, person),
     })
+
+
+def _person_or_404(user, pk) -> Person:
+    try:
+        return selectors.person_for(user, pk)
+    except Person.DoesNotExist:
+        raise Http404(_("ไม่พบข้อมูลบุคลากรนี้ หรือคุณไม่มีสิทธิ์เข้าถึง")) from None
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+@require_POST
+def document_upload(request, pk):
+    person = _person_or_404(request.user, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("person_detail", person.pk)
+    try:
+        services.attach_document(actor=request.user, person=person, **form.cleaned_data)
+    except NotAllowed:
+        raise Http404(_("ไม่พบข้อมูลบุคลากรนี้ หรือคุณไม่มีสิทธิ์เข้าถึง")) from None
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("แนบเอกสารแล้ว"))
+    return redirect("person_detail", person.pk)
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    person = _person_or_404(request.user, pk)
+    document = person.documents.filter(pk=document_pk).first()
+    if document is None:
+        raise Http404(_("ไม่พบเอกสารนี้"))
+    extension = document.file.name.rsplit(".", 1)[-1]
+    return FileResponse(document.file.open("rb"), content_type=document.content_type,
+                        as_attachment=document.content_type == "application/pdf",
+                        filename=f"document-{document.pk}.{extension}")
+
+
+@login_required
+def person_photo(request, pk):
+    person = _person_or_404(request.user, pk)
+    document = person.documents.filter(file=person.photo).first() if person.photo else None
+    if document is None:
+        raise Http404(_("ยังไม่มีรูปถ่าย"))
+    return FileResponse(document.file.open("rb"), content_type=document.content_type)
+
+
+@login_required
+@require_POST
+def correction_propose(request, pk):
+    person = _person_or_404(request.user, pk)
+    form = CorrectionForm(request.POST, instance=copy.copy(person))  # the form writes on it
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("person_detail", person.pk)
+    data = form.cleaned_data
+    changes = {f: data[f] for f in services.CORRECTABLE_FIELDS if data[f] != getattr(person, f)}
+    try:
+        services.propose_correction(actor=request.user, person=person, changes={
+            k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in changes.items()
+        }, reason=data["reason"])
+    except NotAllowed:
+        raise Http404(_("ไม่พบข้อมูลบุคลากรนี้ หรือคุณไม่มีสิทธิ์เข้าถึง")) from None
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("ส่งคำขอแก้ไขข้อมูลแล้ว รอผู้ดูแลสถานศึกษาพิจารณา"))
+    return redirect("person_detail", person.pk)
+
+
+@login_required
+def corrections(request):
+    pending = selectors.pending_corrections_for(request.user)
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        correction = (pending.filter(pk=form.data.get("correction")).first()
+                      if form.is_valid() else None)
+        if correction is None:
+            raise Http404(_("ไม่พบคำขอนี้ หรือคุณไม่มีสิทธิ์เข้าถึง"))
+        try:
+            services.decide_correction(actor=request.user, correction=correction,
+                                       approve=form.cleaned_data["approve"],
+                                       reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("บันทึกผลการพิจารณาแล้ว"))
+        return redirect("corrections")
+    labels = {f: Person._meta.get_field(f).verbose_name for f in services.CORRECTABLE_FIELDS}
+    rows = [(c, [(labels.get(k, k), v) for k, v in c.changes.items()]) for c in pending]
+    return render(request, "personnel/corrections.html", {"rows": rows})

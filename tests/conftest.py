@@ -4,8 +4,9 @@ from tests.factories import PASSWORD, build_world
 
 
 @pytest.fixture(autouse=True)
-def _thai_and_fast(settings):
+def _thai_and_fast(settings, tmp_path):
     settings.LANGUAGE_CODE = "th"
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads of one test never meet another's
     # Hashing with the production hasher costs ~0.3 s a user; tests make hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -68,6 +68,28 @@ def certification_round(side: Side, deadline=datetime.date(2026, 3, 31), fiscal_
     )[0]
 
 
+PNG_BYTES = (  # a 1×1 transparent PNG
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18"
+    b"\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def document_of(side: Side, kind: str = "scan"):
+    """A document attached to side's person (made once), through the real service."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from personnel import services
+
+    existing = side.person.documents.first()
+    if existing is not None:
+        return existing
+    upload = SimpleUploadedFile("scan.pdf", PDF_BYTES, content_type="application/pdf")
+    return services.attach_document(actor=None, person=side.person, kind=kind,
+                                    title="สำเนาบัตร MARKER-A", upload=upload)
+
+
 def make_org(parent: Organization | None, kind: str, name: str, **extra) -> Organization:
     fields = {
         "kind": kind,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from tests.factories import World, certification_round
+from tests.factories import World, certification_round, document_of
 
 MARKER = "MARKER-A"
 
@@ -42,6 +42,12 @@ SAMPLES: dict[str, Callable[[World], dict]] = {
     "organization_detail": lambda w: {"pk": w.a.school.pk},
     "api:organization-detail": lambda w: {"pk": w.a.school.pk},
     "person_detail": lambda w: {"pk": w.a.person.pk},
+    "person_kp7_pdf": lambda w: {"pk": w.a.person.pk},
+    "person_salary_certificate_pdf": lambda w: {"pk": w.a.person.pk},
+    "document_upload": lambda w: {"pk": w.a.person.pk},
+    "document_download": lambda w: {"pk": w.a.person.pk, "document_pk": document_of(w.a).pk},
+    "person_photo": lambda w: {"pk": w.a.person.pk},
+    "correction_propose": lambda w: {"pk": w.a.person.pk},
     "api:person-detail": lambda w: {"pk": w.a.person.pk},
     "api:person-add-history": lambda w: {"pk": w.a.person.pk, "kind": "degree"},
     "api:person-change-status": lambda w: {"pk": w.a.person.pk},

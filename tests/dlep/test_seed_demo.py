@@ -88,3 +88,32 @@ def test_if_empty_skips_a_database_that_has_data(seeded, capsys):
     out = capsys.readouterr().out
     assert "มีข้อมูลอยู่แล้ว" in out
     assert "dla_admin" in out
+
+
+def test_the_demo_province_dashboard_shows_completeness_lpa_and_reminds_late_laos(
+        seeded, client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from dlep.celery import app
+    from personnel.models import CertificationRound
+
+    round_ = CertificationRound.objects.get(province__code="48")
+    client.force_login(User.objects.get(username="province_admin"))
+    html = client.get(f"/personnel/certification/{round_.pk}/").content.decode()
+    assert html.count('data-testid="lao-row"') == 4
+    assert 'data-testid="certified-share">25%' in html  # 1 of 4 LAOs certified
+    assert 'data-testid="lpa">5<' in html  # เทศบาลตำบลธาตุพนม, certified before the deadline
+    assert html.count('data-testid="lpa">0<') == 3
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            r = client.post(f"/personnel/certification/{round_.pk}/", {"action": "remind"},
+                            follow=True)
+    finally:
+        app.conf.task_always_eager = False
+    assert "3 แห่ง" in r.content.decode()
+    recipients = sorted(address for m in mail.outbox for address in m.to)
+    assert "lao_admin@demo.dlep.local" in recipients  # เทศบาลเมืองนครพนม's admin
+    assert "hr_6480000@demo.dlep.local" in recipients  # อบจ.นครพนม's HR officer
+    assert not any("5480501" in address for address in recipients)  # the certified one
+    assert len(mail.outbox) == 3

@@ -26,7 +26,7 @@ def test_school_admin_adds_a_person_to_its_school(world):
     assert number not in str(event.data)  # the audit keeps the number masked
 
 
-def test_a_duplicate_national_id_names_the_other_school_and_changes_nothing(world):
+def test_a_duplicate_national_id_is_refused_and_changes_nothing(world):
     admin = world.b.users[Role.SCHOOL_ADMIN]
     count = Person.objects.count()
     with pytest.raises(ValidationError) as e:
@@ -34,9 +34,16 @@ def test_a_duplicate_national_id_names_the_other_school_and_changes_nothing(worl
                                national_id_number=world.a.person.national_id,
                                first_name="x", last_name="y")
     message = e.value.message_dict["national_id"][0]
-    assert world.a.school.name in message
+    assert "ของหน่วยงานอื่น" in message  # not where: B may not know where A's people work
+    assert world.a.school.name not in message
     assert "ขอย้ายข้อมูล" in message
     assert Person.objects.count() == count
+    # the LAO admin of A, who works on both schools, is told which one
+    with pytest.raises(ValidationError) as e:
+        services.create_person(actor=world.a.users[Role.LAO_ADMIN], organization=world.a.school2,
+                               national_id_number=world.a.person.national_id,
+                               first_name="x", last_name="y")
+    assert world.a.school.name in e.value.message_dict["national_id"][0]
 
 
 def test_an_invalid_national_id_is_refused_in_thai(world):
