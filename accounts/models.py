@@ -15,7 +15,24 @@ from .rules import (
 )
 
 
-class User(AbstractUser):
+class ThaiNamesMixin:
+    """Full names and the masked national ID, for any model with the Thai/English name fields
+    and ``national_id`` (the account and the ก.พ.7 record)."""
+
+    @property
+    def full_name_th(self) -> str:
+        return f"{self.title_th}{self.first_name} {self.last_name}".strip()
+
+    @property
+    def full_name_en(self) -> str:
+        return " ".join(p for p in (self.title_en, self.first_name_en, self.last_name_en) if p)
+
+    @property
+    def masked_national_id(self) -> str:
+        return national_id.mask(self.national_id)
+
+
+class User(ThaiNamesMixin, AbstractUser):
     """A person who logs in. Names in Thai first (AbstractUser's first/last name hold the Thai
     names), English beside them. The national ID is optional (service accounts have none) and
     unique when present."""
@@ -57,18 +74,6 @@ class User(AbstractUser):
         # A blank national ID is stored as NULL so that "unique when present" holds.
         self.national_id = national_id.normalize(self.national_id) or None
         super().save(*args, **kwargs)
-
-    @property
-    def full_name_th(self) -> str:
-        return f"{self.title_th}{self.first_name} {self.last_name}".strip()
-
-    @property
-    def full_name_en(self) -> str:
-        return " ".join(p for p in (self.title_en, self.first_name_en, self.last_name_en) if p)
-
-    @property
-    def masked_national_id(self) -> str:
-        return national_id.mask(self.national_id)
 
     def __str__(self):
         return self.full_name_th or self.username

@@ -4,18 +4,16 @@ in ``personnel.imports`` and ``services.import_people``; these views only parse 
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import selectors as org_selectors
 from accounts.exceptions import NotAllowed
-from accounts.models import Organization
 
-from . import imports, selectors
-from .forms import RosterFilterForm
+from . import imports
+from .views import filtered_roster
 
 # The report lists every bad row; past this many the page says how many more there are.
 REPORT_ROWS_SHOWN = 1000
@@ -79,15 +77,6 @@ def import_template(request):
 @require_GET
 def roster_export(request):
     """The roster page's list as Excel, with the same filters."""
-    form = RosterFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    org = None
-    if filters.get("organization"):
-        try:
-            org = org_selectors.organization_for(request.user, filters["organization"])
-        except Organization.DoesNotExist:
-            raise Http404(_("ไม่พบหน่วยงานนี้ หรือคุณไม่มีสิทธิ์เข้าถึง")) from None
-    people = selectors.roster(request.user, organization=org, status=filters.get("status"),
-                              q=filters.get("q", ""))
+    _form, _org, people = filtered_roster(request)
     today = timezone.localdate()
     return _xlsx(imports.roster_workbook(request.user, people), f"roster-{today:%Y%m%d}.xlsx")

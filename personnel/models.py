@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import national_id
-from accounts.models import Organization
+from accounts.models import Organization, ThaiNamesMixin
 
 from .choices import (
     AcademicStanding,
@@ -31,7 +31,7 @@ from .choices import (
 )
 
 
-class Person(models.Model):
+class Person(ThaiNamesMixin, models.Model):
     national_id = models.CharField(
         _("เลขประจำตัวประชาชน"), max_length=13, unique=True,
         validators=[national_id.validate_national_id],
@@ -99,18 +99,6 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name_th
-
-    @property
-    def full_name_th(self) -> str:
-        return f"{self.title_th}{self.first_name} {self.last_name}".strip()
-
-    @property
-    def full_name_en(self) -> str:
-        return " ".join(p for p in (self.title_en, self.first_name_en, self.last_name_en) if p)
-
-    @property
-    def masked_national_id(self) -> str:
-        return national_id.mask(self.national_id)
 
     @property
     def is_active(self) -> bool:

@@ -21,8 +21,9 @@ from .models import Person
 PAGE_SIZE = 100
 
 
-@login_required
-def roster(request):
+def filtered_roster(request):
+    """The roster's filters from the query string (the page and its Excel export share them):
+    the form, the unit (404 outside the user's reach) and the people."""
     form = RosterFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     org = None
@@ -33,6 +34,12 @@ def roster(request):
             raise Http404(_("ไม่พบหน่วยงานนี้ หรือคุณไม่มีสิทธิ์เข้าถึง")) from None
     people = selectors.roster(request.user, organization=org, status=filters.get("status"),
                               q=filters.get("q", ""))
+    return form, org, people
+
+
+@login_required
+def roster(request):
+    form, org, people = filtered_roster(request)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "personnel/roster.html", {
         "form": form, "page": page, "org": org, "can_import": imports.may_import(request.user),
