@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from datetime import date
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -381,8 +382,9 @@ def _complete_record(person, today) -> None:
                   "salary_rank": person.salary_rank, "salary": person.salary,
                   "standing": person.standing, "order_ref": "คำสั่งเทศบาลตำบลธาตุพนม"},
     )
-    if not TeachingLicence.objects.filter(person=person, expires_on__gte=today,
-                                          issued_on__lte=today).exists():
+    # valid on the certification day and still today, so the demo stays consistent
+    if not TeachingLicence.objects.filter(person=person, issued_on__lte=today,
+                                          expires_on__gte=max(today, date.today())).exists():
         TeachingLicence.objects.create(person=person, number=f"64{person.pk:08d}",
                                        issued_on=datetime.date(2024, 1, 15),
                                        expires_on=datetime.date(2029, 1, 14))

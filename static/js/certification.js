@@ -1,8 +1,7 @@
 // Charts of the province certification dashboard (Chart.js, served from static/vendor).
 (function () {
   var data = JSON.parse(document.getElementById("chart-data").textContent);
-  var font = { family: "Sarabun, sans-serif" };
-  Chart.defaults.font = font;
+  Chart.defaults.font.family = "Sarabun, sans-serif";
   new Chart(document.getElementById("shareChart"), {
     type: "doughnut",
     data: {
