@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime
 import random
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
