@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from dlep.thaidates import format_be
 
 from .models import HISTORY_MODELS
+from .services import HISTORY_KINDS
 
 HIDDEN = {"id", "person", "created_at", "created_by"}
+KIND_OF_MODEL = {model: kind for kind, model in HISTORY_KINDS.items()}
 
 
 @dataclass
@@ -22,6 +24,7 @@ class Section:
     title: str
     headers: list[str]
     rows: list[list[str]]
+    kind: str | None = None  # the history kind that adds a line here (None: status changes)
 
 
 def _columns(model):
@@ -53,6 +56,7 @@ def history_sections(person) -> list[Section]:
         columns = _columns(model)
         lines = getattr(person, f"{model._meta.model_name}_lines").all()
         sections.append(Section(
+            kind=KIND_OF_MODEL.get(model),
             key=model._meta.model_name,
             title=str(model._meta.verbose_name),
             headers=[str(c.verbose_name) for c in columns],

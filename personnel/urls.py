@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import certification_views, document_views, io_views, views
+from . import certification_views, document_views, edit_views, io_views, views
 
 urlpatterns = [
     path("", views.roster, name="roster"),
@@ -8,6 +8,10 @@ urlpatterns = [
     path("import/", io_views.import_people, name="person_import"),
     path("import/template.xlsx", io_views.import_template, name="person_import_template"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
+    path("new/", edit_views.person_create, name="person_create"),
+    path("<int:pk>/edit/", edit_views.person_edit, name="person_edit"),
+    path("<int:pk>/history/<slug:kind>/add/", edit_views.history_add, name="history_add"),
+    path("<int:pk>/status/", edit_views.status_change, name="status_change"),
     path("<int:pk>/documents/", views.document_upload, name="document_upload"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download,
          name="document_download"),
