@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf.fonts import FontFace
 from pythainlp.util import bahttext
@@ -187,6 +188,7 @@ def _section_title(pdf: ThaiPDF, text: str, *, size: float = 12,
     pdf.write_text(text, bold=True, size=size)
 
 
+@translation.override("th")  # official documents are Thai, whatever the page language
 def kp7_pdf(person: Person, today: datetime.date) -> bytes:
     """The ก.พ.7 personnel record of ``person`` as of ``today``.
 
@@ -281,6 +283,7 @@ def _issuer_lines(issued_by_org: Organization) -> list[str]:
     return [issued_by_org.name, *reversed(above)]
 
 
+@translation.override("th")
 def salary_certificate_pdf(person: Person, issued_by_org: Organization, today: datetime.date,
                            thai_digits: bool = True) -> bytes:
     """A one-page หนังสือรับรองเงินเดือน of ``person``, issued by ``issued_by_org`` on ``today``.
