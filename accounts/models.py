@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -164,6 +166,11 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "organization", "role"], name="membership_unique_role"
             ),
+            # ว22/2565: one admin user per school (1 User ต่อ 1 สถานศึกษา).
+            models.UniqueConstraint(
+                fields=["organization"], condition=Q(role="school_admin", is_active=True),
+                name="one_active_school_admin",
+            ),
         ]
         indexes = [models.Index(fields=["organization", "role"], name="membership_org_role")]
 
@@ -204,3 +211,136 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+def _private_path(instance, filename):
+    # Hashed names: nothing guessable, nothing that says whose file it is.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"accounts/{instance._meta.model_name}/{uuid.uuid4().hex}.{suffix}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("รอดำเนินการ")
+    RUNNING = "running", _("กำลังดำเนินการ")
+    DONE = "done", _("เสร็จแล้ว")
+    FAILED = "failed", _("ไม่สำเร็จ")
+
+
+class IssuingJob(models.Model):
+    """Issuing credentials for an organisation and its subtree (seed 000): the missing admin
+    accounts get one-time passwords, printed on cut-out slips (PDF) and listed in Excel. The
+    passwords exist only in those two files, which only the requester may download."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("หน่วยงาน"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("ผู้สั่งออก"))
+    reissue_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("ออกรหัสผ่านใหม่ให้"),
+        help_text=_("ว่างไว้ = สร้างบัญชีผู้ดูแลที่ยังขาดทั้งหมดในหน่วยงานและหน่วยงานในสังกัด"),
+    )
+    status = models.CharField(_("สถานะ"), max_length=10, choices=JobStatus.choices,
+                              default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(_("จำนวนทั้งหมด"), default=0)
+    done = models.PositiveIntegerField(_("ดำเนินการแล้ว"), default=0)
+    pdf = models.FileField(_("ใบรหัสผ่าน (PDF)"), upload_to=_private_path, blank=True)
+    xlsx = models.FileField(_("รายชื่อ (Excel)"), upload_to=_private_path, blank=True)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    created_at = models.DateTimeField(_("สั่งเมื่อ"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การออกบัญชีผู้ใช้")
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.organization} {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        return self.done * 100 // self.total if self.total else (100 if self.status == "done"
+                                                                 else 0)
+
+
+class RegistrationStatus(models.TextChoices):
+    EMAIL_UNVERIFIED = "unverified", _("รอยืนยันอีเมล")
+    PENDING = "pending", _("รออนุมัติ")
+    APPROVED = "approved", _("อนุมัติแล้ว")
+    REJECTED = "rejected", _("ไม่อนุมัติ")
+
+
+class RegistrantPosition(models.TextChoices):
+    """Who registers a school's admin (ว22/2565)."""
+
+    DIRECTOR = "director", _("ผู้อำนวยการสถานศึกษา")
+    DEPUTY = "deputy", _("รองผู้อำนวยการสถานศึกษา")
+    TEACHER = "teacher", _("ครู")
+
+
+class SchoolAdminRegistration(models.Model):
+    """A request to become a school's admin (ว22/2565), waiting for the supervising admin."""
+
+    school = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                               limit_choices_to={"kind": "school"}, verbose_name=_("สถานศึกษา"))
+    title_th = models.CharField(_("คำนำหน้าชื่อ"), max_length=50)
+    first_name = models.CharField(_("ชื่อ"), max_length=150)
+    last_name = models.CharField(_("นามสกุล"), max_length=150)
+    position = models.CharField(_("ตำแหน่ง"), max_length=10, choices=RegistrantPosition.choices)
+    acting_director_elsewhere = models.BooleanField(
+        _("เป็นผู้อำนวยการที่รักษาการในสถานศึกษาอื่น"), default=False)
+    email = models.EmailField(_("อีเมล"))
+    phone = models.CharField(_("โทรศัพท์"), max_length=30, blank=True)
+    delegation = models.FileField(_("หนังสือมอบหมาย (PDF)"), upload_to=_private_path,
+                                  blank=True)
+    status = models.CharField(_("สถานะ"), max_length=12, choices=RegistrationStatus.choices,
+                              default=RegistrationStatus.PENDING)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+", verbose_name=_("บัญชีผู้ใช้"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("ผู้พิจารณา"))
+    decided_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
+    reason = models.CharField(_("เหตุผล"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("ยื่นเมื่อ"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("คำขอเป็นผู้ดูแลสถานศึกษา")
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["school", "status"], name="school_admin_reg_status")]
+
+    def __str__(self):
+        return f"{self.title_th}{self.first_name} {self.last_name} — {self.school}"
+
+
+class StaffRegistration(models.Model):
+    """A staff member's own registration: the account exists (inactive) from the start; the
+    email is verified by a link; the school admin approves, matching the roster."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="staff_registration", verbose_name=_("บัญชีผู้ใช้"))
+    school = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("สถานศึกษา"))
+    position = models.CharField(_("ตำแหน่ง"), max_length=24)
+    birth_date = models.DateField(_("วันเกิด"))
+    from_card = models.BooleanField(_("กรอกจากบัตรประชาชน"), default=False)
+    status = models.CharField(_("สถานะ"), max_length=12, choices=RegistrationStatus.choices,
+                              default=RegistrationStatus.EMAIL_UNVERIFIED)
+    email_verified_at = models.DateTimeField(_("ยืนยันอีเมลเมื่อ"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("ผู้พิจารณา"))
+    decided_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
+    reason = models.CharField(_("เหตุผล"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("ลงทะเบียนเมื่อ"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("การลงทะเบียนบุคลากร")
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["school", "status"], name="staff_reg_status")]
+
+    def __str__(self):
+        return f"{self.user} — {self.school}"

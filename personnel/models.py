@@ -435,3 +435,45 @@ class CorrectionRequest(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.get_status_display()}"
+
+
+class MoveStatus(models.TextChoices):
+    PENDING = "pending", _("รอพิจารณา")
+    ACCEPTED = "accepted", _("ยอมรับ")
+    DECLINED = "declined", _("ปฏิเสธ")
+
+
+class MoveRequest(models.Model):
+    """ขอย้ายข้อมูล (ว22/2565): a school asks for the record of a person on another school's
+    roster; that school (or its LAO) accepts or declines. On acceptance the record and the
+    account move; the position history keeps where the person was."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="move_requests",
+                               verbose_name=_("บุคลากร"))
+    from_organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                          related_name="+", verbose_name=_("จากสังกัด"))
+    to_organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                        related_name="+", verbose_name=_("ไปสังกัด"))
+    reason = models.CharField(_("เหตุผล"), max_length=500)
+    status = models.CharField(_("สถานะ"), max_length=10, choices=MoveStatus.choices,
+                              default=MoveStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+", verbose_name=_("ผู้ขอ"))
+    requested_at = models.DateTimeField(_("ขอเมื่อ"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("ผู้พิจารณา"))
+    decided_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
+    decision_reason = models.CharField(_("เหตุผลการพิจารณา"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("คำขอย้ายข้อมูล")
+        verbose_name_plural = verbose_name
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(status="pending"),
+                                    name="one_pending_move_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.from_organization} → {self.to_organization}"

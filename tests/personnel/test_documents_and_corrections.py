@@ -16,14 +16,14 @@ def upload(name, content, content_type):
 def test_a_pdf_scan_is_attached_and_served_only_to_those_who_may_see_the_record(client, world):
     client.force_login(world.a.users[Role.SCHOOL_ADMIN])
     r = client.post(f"/personnel/{world.a.person.pk}/documents/", {
-        "kind": "scan", "title": "สำเนาทะเบียนบ้าน", "upload": upload("a.pdf", PDF_BYTES,
-                                                                      "application/pdf"),
+        "kind": "scan", "title": "สำเนาทะเบียนบ้าน",
+        "upload": upload("house-registration.pdf", PDF_BYTES, "application/pdf"),
     })
     assert r.status_code == 302
     doc = PersonDocument.objects.get()
     assert doc.content_type == "application/pdf"
     assert doc.file.name.startswith(f"personnel/{world.a.school.pk}/")
-    assert "a.pdf" not in doc.file.name  # hashed name, nothing guessable
+    assert "house-registration" not in doc.file.name  # hashed name, nothing guessable
     url = f"/personnel/{world.a.person.pk}/documents/{doc.pk}/"
     r = client.get(url)
     assert r.status_code == 200
