@@ -35,6 +35,8 @@ from .models import (
     HardshipService,
     LanguageTest,
     LaoCertification,
+    MoveRequest,
+    MoveStatus,
     PerformanceResult,
     Person,
     PersonDocument,
@@ -255,6 +257,10 @@ def change_status(
     person.status = status
     person.status_effective_on = effective_on
     person.save(update_fields=["status", "status_effective_on", "updated_at"])
+    if status in ENDED_STATUSES and person.user_id:
+        # จำหน่าย: the person leaves the roster, and with it the unit's staff role.
+        Membership.objects.filter(user_id=person.user_id, role=Role.STAFF,
+                                  organization=person.organization).update(is_active=False)
     _reopen_certifications(person.organization)
     audit.record("person.status", actor=actor, target=person, organization=person.organization,
                  status=status, previous=change.previous_status,
@@ -510,3 +516,135 @@ def decide_correction(*, actor, correction: CorrectionRequest, approve: bool,
                  organization=correction.person.organization, correction_id=correction.pk,
                  approved=approve, reason=correction.decision_reason)
     return correction
+
+
+# --- Staff registration: matching the roster ---------------------------------------------------
+
+@transaction.atomic
+def approve_staff_registration(*, actor, registration) -> Person:
+    """Approve a staff registration (issue: accounts, item 3) by matching the roster:
+
+    * the national ID is on this school's roster → the account is linked to that record;
+    * on no roster → the person is added to this school's roster;
+    * on another unit's roster → refused until the record is moved here (``request_move``).
+    """
+    from accounts import staff_registration
+
+    user = registration.user
+    school = registration.school
+    person = Person.objects.select_for_update().filter(national_id=user.national_id).first()
+    if person is not None and not person.organization.path.startswith(school.path):
+        raise ValidationError(_(
+            "บุคคลนี้อยู่ในทะเบียนของหน่วยงานอื่น ต้องขอย้ายข้อมูลมาสังกัดนี้ก่อนจึงจะอนุมัติได้"
+        ))
+    if person is not None and person.user_id not in (None, user.pk):
+        raise ValidationError(_("ข้อมูลบุคลากรนี้ผูกกับบัญชีผู้ใช้อื่นอยู่แล้ว"))
+    staff_registration.activate_staff(actor=actor, registration=registration)
+    if person is None:
+        person = create_person(
+            actor=actor, organization=school, national_id_number=user.national_id,
+            title_th=user.title_th, first_name=user.first_name, last_name=user.last_name,
+            title_en=user.title_en, first_name_en=user.first_name_en,
+            last_name_en=user.last_name_en, birth_date=registration.birth_date,
+            position_type=registration.position,
+        )
+    Person.objects.filter(pk=person.pk).update(user=user)
+    audit.record("person.link_account", actor=actor, target=person, organization=school,
+                 user_id=user.pk)
+    return person
+
+
+# --- Roster moves (ขอย้ายข้อมูล, ว22/2565) -----------------------------------------------------
+
+def _move_deciders(org: Organization) -> list[str]:
+    """Emails of those who decide on a move out of ``org``: its school admin and LAO admins."""
+    prefixes = [org.path[: i * Organization.steplen] for i in range(1, org.depth + 1)]
+    return sorted(set(Membership.objects.filter(
+        is_active=True, organization__path__in=prefixes,
+        role__in=[Role.SCHOOL_ADMIN, Role.LAO_ADMIN],
+    ).exclude(user__email="").values_list("user__email", flat=True)))
+
+
+@transaction.atomic
+def request_move(*, actor, national_id_number: str, to_organization: Organization,
+                 reason: str) -> MoveRequest:
+    """A unit asks for the record of a person now on another unit's roster."""
+    _require_work(actor, to_organization)
+    number = national_id.normalize(national_id_number)
+    national_id.validate_national_id(number)
+    person = Person.objects.select_related("organization").filter(national_id=number).first()
+    if person is None:
+        raise ValidationError({"national_id": _(
+            "ไม่พบเลขประจำตัวประชาชนนี้ในทะเบียน เพิ่มบุคลากรใหม่ได้โดยไม่ต้องขอย้าย")})
+    if person.organization_id == to_organization.pk:
+        raise ValidationError({"national_id": _("บุคคลนี้อยู่ในสังกัดนี้แล้ว")})
+    if not person.is_active:
+        raise ValidationError({"national_id": _("บุคคลนี้พ้นจากราชการแล้ว ย้ายข้อมูลไม่ได้")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("กรุณาระบุเหตุผล เช่น เลขที่คำสั่งย้าย")})
+    if MoveRequest.objects.filter(person=person, status=MoveStatus.PENDING).exists():
+        raise ValidationError({"national_id": _("มีคำขอย้ายข้อมูลของบุคคลนี้รอพิจารณาอยู่แล้ว")})
+    move = MoveRequest.objects.create(
+        person=person, from_organization=person.organization, to_organization=to_organization,
+        reason=reason.strip(), requested_by=actor if getattr(actor, "pk", None) else None,
+    )
+    recipients = _move_deciders(person.organization)
+    if recipients:
+        body = render_to_string("personnel/email/move_requested.txt", {
+            "move": move, "url": settings.PORTAL_URL + reverse("moves")})
+        email_after_commit(recipients, _("คำขอย้ายข้อมูลบุคลากร: %(name)s") %
+                           {"name": person.full_name_th}, body)
+    audit.record("person.move.request", actor=actor, target=person,
+                 organization=to_organization, move_id=move.pk,
+                 from_org=person.organization_id, reason=move.reason)
+    return move
+
+
+@transaction.atomic
+def decide_move(*, actor, move: MoveRequest, accept: bool, reason: str = "") -> MoveRequest:
+    """The person's current unit (its school admin, its LAO or above) accepts or declines.
+    On acceptance the record and the account move; the history says from where to where."""
+    move = MoveRequest.objects.select_for_update().select_related(
+        "person", "from_organization", "to_organization").get(pk=move.pk)
+    _require_work(actor, move.from_organization)
+    if move.status != MoveStatus.PENDING:
+        raise ValidationError(_("คำขอนี้พิจารณาแล้ว"))
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": _("กรุณาระบุเหตุผลที่ปฏิเสธ")})
+    person = Person.objects.select_for_update().get(pk=move.person_id)
+    if accept:
+        if person.organization_id != move.from_organization_id:
+            raise ValidationError(_("บุคคลนี้ไม่ได้อยู่ในสังกัดเดิมแล้ว"))
+        PositionHistory.objects.create(
+            person=person, effective_on=timezone.localdate(),
+            position_type=person.position_type, position_number=person.position_number,
+            organization_name=move.to_organization.name, salary_rank=person.salary_rank,
+            salary=person.salary, standing=person.standing,
+            order_ref=move.reason[:120],
+            note=_("ย้ายข้อมูลจาก %(from)s") % {"from": move.from_organization.name},
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        person.organization = move.to_organization
+        person.save(update_fields=["organization", "updated_at"])
+        if person.user_id:
+            Membership.objects.filter(user_id=person.user_id, role=Role.STAFF,
+                                      organization=move.from_organization).update(
+                is_active=False)
+            Membership.objects.update_or_create(
+                user_id=person.user_id, organization=move.to_organization, role=Role.STAFF,
+                defaults={"is_active": True})
+        _reopen_certifications(move.from_organization)
+        _reopen_certifications(move.to_organization)
+    move.status = MoveStatus.ACCEPTED if accept else MoveStatus.DECLINED
+    move.decided_by = actor if getattr(actor, "pk", None) else None
+    move.decided_at = timezone.now()
+    move.decision_reason = reason.strip()
+    move.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    if move.requested_by_id and move.requested_by.email:
+        body = render_to_string("personnel/email/move_decided.txt", {"move": move})
+        email_after_commit([move.requested_by.email], _("ผลคำขอย้ายข้อมูล: %(name)s") %
+                           {"name": person.full_name_th}, body)
+    audit.record("person.move.decide", actor=actor, target=person,
+                 organization=move.from_organization, move_id=move.pk, accepted=accept,
+                 to_org=move.to_organization_id, reason=move.decision_reason)
+    return move

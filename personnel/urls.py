@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import certification_views, document_views, edit_views, io_views, views
+from . import (
+    certification_views,
+    document_views,
+    edit_views,
+    io_views,
+    roster_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.roster, name="roster"),
@@ -21,6 +28,8 @@ urlpatterns = [
          name="person_salary_certificate_pdf"),
     path("<int:pk>/corrections/", views.correction_propose, name="correction_propose"),
     path("corrections/", views.corrections, name="corrections"),
+    path("registrations/", roster_views.staff_registrations, name="staff_registrations"),
+    path("moves/", roster_views.moves, name="moves"),
     path("certification/", certification_views.certification_index, name="certification_index"),
     path("certification/<int:pk>/", certification_views.certification_round,
          name="certification_round"),

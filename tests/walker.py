@@ -36,12 +36,16 @@ PUBLIC = {
     "admin:logout",
     "admin:javascript-catalog",  # the admin's translation strings
     "logout",
+    "staff_register",
+    "staff_register_done",
+    "staff_verify_email",
 }
 
 SAMPLES: dict[str, Callable[[World], dict]] = {
     "organization_detail": lambda w: {"pk": w.a.school.pk},
     "api:organization-detail": lambda w: {"pk": w.a.school.pk},
     "person_detail": lambda w: {"pk": w.a.person.pk},
+    "staff_verify_email": lambda w: {"token": "not-a-token"},
     "person_edit": lambda w: {"pk": w.a.person.pk},
     "history_add": lambda w: {"pk": w.a.person.pk, "kind": "degree"},
     "status_change": lambda w: {"pk": w.a.person.pk},
