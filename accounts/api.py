@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from . import selectors
+from . import security, selectors, two_factor
 from .models import Membership, Organization, User
 from .rules import OrgKind
 
@@ -20,14 +20,23 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(label=_("ชื่อผู้ใช้"))
     password = serializers.CharField(label=_("รหัสผ่าน"), style={"input_type": "password"},
                                      trim_whitespace=False)
+    otp = serializers.CharField(
+        label=_("รหัสยืนยันตัวตน"), required=False, allow_blank=True, max_length=20,
+        help_text=_("จำเป็นเมื่อบัญชีเปิดใช้การยืนยันตัวตนสองขั้นตอน: ตัวเลข 6 หลักจากแอป "
+                    "หรือรหัสสำรอง"),
+    )
 
     def validate(self, attrs):
-        user = authenticate(self.context["request"], username=attrs["username"],
-                            password=attrs["password"])
+        request = self.context["request"]
+        # The lockout (accounts.security) counts this call like a login on the page.
+        user = authenticate(request, username=attrs["username"], password=attrs["password"])
         if user is None:
+            if getattr(request, "axes_locked_out", False):
+                raise security.LockedOut(request)
             raise serializers.ValidationError(
                 _("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"), code="authorization"
             )
+        two_factor.check_token_request(user, attrs.get("otp"))
         attrs["user"] = user
         return attrs
 
@@ -40,10 +49,17 @@ class TokenRequestSerializer(serializers.Serializer):
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def obtain_token(request):
-    """Exchange a username and password for an API token (``Authorization: Token …``)."""
+    """Exchange a username and password for an API token (``Authorization: Token …``).
+
+    A user who turned on two-factor authentication also sends the current code in ``otp``; a
+    user whose role requires it but who has not enrolled yet gets no token (400) until they
+    enrol on the web. Failed attempts count towards the login lockout: the fifth failure for one
+    username from one address answers 429 with ``Retry-After``, whatever the password."""
     serializer = TokenRequestSerializer(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
-    token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+    user = serializer.validated_data["user"]
+    security.record_token_login(request, user)
+    token, _created = Token.objects.get_or_create(user=user)
     return Response({"token": token.key})
 
 

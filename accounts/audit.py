@@ -15,3 +15,47 @@ def record(action: str, *, actor, target=None, organization: Organization | None
         target_id=str(target.pk) if target is not None else "",
         data=data,
     )
+
+
+# Thai names of the actions, for the audit page. An action without a name shows its code.
+ACTION_LABELS = {
+    "organization.create": "สร้างหน่วยงาน",
+    "organization.grant_view": "ให้สิทธิ์ดูหน่วยงาน",
+    "organization.revoke_view": "ถอนสิทธิ์ดูหน่วยงาน",
+    "membership.add": "เพิ่มบทบาท",
+    "user.change_password": "เปลี่ยนรหัสผ่าน",
+    "staff_registration.create": "ลงทะเบียนบุคลากร",
+    "staff_registration.verify_email": "ยืนยันอีเมล",
+    "staff_registration.approve": "อนุมัติการลงทะเบียน",
+    "staff_registration.reject": "ไม่อนุมัติการลงทะเบียน",
+    "school_admin_registration.create": "ขอเป็นผู้ดูแลสถานศึกษา",
+    "school_admin_registration.approve": "อนุมัติผู้ดูแลสถานศึกษา",
+    "school_admin_registration.reject": "ไม่อนุมัติผู้ดูแลสถานศึกษา",
+    "school_admin_registration.resend_link": "ส่งลิงก์ตั้งรหัสผ่านใหม่",
+    "membership.revoke": "เพิกถอนบทบาท",
+    "user.set_password_from_link": "ตั้งรหัสผ่านจากลิงก์ในอีเมล",
+    "person.create": "เพิ่มบุคลากร",
+    "person.update": "แก้ไขข้อมูลบุคลากร",
+    "person.status": "เปลี่ยนสถานะบุคลากร",
+    "person.document": "แนบเอกสาร",
+    "person.link_account": "ผูกบัญชีผู้ใช้กับทะเบียน",
+    "person.import": "นำเข้าข้อมูลบุคลากร",
+    "person.move.request": "ขอย้ายข้อมูล",
+    "person.move.decide": "พิจารณาคำขอย้ายข้อมูล",
+    "person.correction.propose": "ขอแก้ไขข้อมูล",
+    "person.correction.decide": "พิจารณาคำขอแก้ไขข้อมูล",
+    "certification.open_round": "เปิดรอบการรับรองข้อมูล",
+    "certification.certify": "รับรองข้อมูล",
+    "certification.verify": "จังหวัดรับรองข้อมูล",
+    "certification.remind": "ส่งอีเมลแจ้งเตือน",
+    "issuing.start": "สั่งออกบัญชีผู้ใช้",
+    "issuing.account_create": "สร้างบัญชีผู้ดูแลพร้อมรหัสผ่านครั้งแรก",
+    "issuing.password_reissue": "ออกรหัสผ่านครั้งแรกใหม่",
+    "issuing.done": "ออกบัญชีผู้ใช้เสร็จ",
+}
+
+
+def action_label(action: str) -> str:
+    if action.startswith("person.history."):
+        return "เพิ่มประวัติ (" + action.rsplit(".", 1)[-1] + ")"
+    return ACTION_LABELS.get(action, action)

@@ -51,3 +51,11 @@ class OrganizationFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("ประเภทหน่วยงาน"), required=False, choices=[("", _("ทุกประเภท")), *OrgKind.choices]
     )
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("การดำเนินการ (รหัส)"), required=False, max_length=80)
+    date_from = forms.DateField(label=_("ตั้งแต่วันที่"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("ถึงวันที่"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))

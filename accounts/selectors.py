@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 
 from . import dashboard, scoping
-from .models import Membership, Organization, User
+from .models import AuditEvent, Membership, Organization, User
 from .rules import ADMIN_ROLES, OFFICE_ROLES, OrgKind, Role
 from .scoping import Access
 
@@ -120,3 +120,16 @@ def dashboard_for(user: User) -> list[DashboardCard]:
         card.panels = dashboard.panels_for(user, m)
         cards.append(card)
     return cards
+
+
+def audit_events_for(user, *, action: str = "", date_from=None, date_to=None):
+    """Audit rows of the organisations ``user`` administers, newest first."""
+    qs = scoping.scope(AuditEvent.objects.select_related("actor", "organization"), user,
+                       org_field="organization", access=Access.ADMINISTER)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs.order_by("-at", "-id")

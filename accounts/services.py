@@ -73,6 +73,12 @@ def add_membership(*, actor, user: User, organization: Organization, role: str, 
         raise ValidationError(
             {"role": _("บทบาท %(role)s ใช้กับหน่วยงานประเภทนี้ไม่ได้") % {"role": Role(role).label}}
         )
+    if role == Role.SCHOOL_ADMIN and Membership.objects.filter(
+        organization=organization, role=Role.SCHOOL_ADMIN, is_active=True
+    ).exclude(user=user).exists():
+        # ว22/2565: one admin per school; replacing one goes through the approval that
+        # revokes the old admin with a reason.
+        raise ValidationError({"role": _("สถานศึกษานี้มีผู้ดูแลอยู่แล้ว")})
     membership, created = Membership.objects.get_or_create(
         user=user, organization=organization, role=role, defaults={"position": position}
     )

@@ -1,17 +1,57 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import staff_views, views
+from . import issuing_views, registration_views, security_views, staff_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    # login security: password reset by email, two-factor authentication
+    path("password/reset/", security_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", security_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", security_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password/reset/complete/", security_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("two-factor/", security_views.two_factor_settings, name="two_factor"),
+    path("two-factor/setup/", security_views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", security_views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/remove/", security_views.two_factor_remove, name="two_factor_remove"),
+    path("two-factor/backup-codes/", security_views.two_factor_backup_codes,
+         name="two_factor_backup_codes"),
     path("orgs/", views.organization_list, name="organization_list"),
     path("orgs/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("accounts/audit/", views.audit_log, name="audit_log"),
+    # credential issuing (accounts/issuing.py): start, progress, the requester's downloads
+    path("accounts/issuing/", issuing_views.issuing_start, name="issuing_start"),
+    path("accounts/issuing/<int:pk>/", issuing_views.issuing_detail, name="issuing_detail"),
+    path("accounts/issuing/<int:pk>/progress/", issuing_views.issuing_progress,
+         name="issuing_progress"),
+    path("accounts/issuing/<int:pk>/slips.pdf", issuing_views.issuing_pdf, name="issuing_pdf"),
+    path("accounts/issuing/<int:pk>/list.xlsx", issuing_views.issuing_xlsx, name="issuing_xlsx"),
     path("register/staff/", staff_views.staff_register, name="staff_register"),
     path("register/staff/done/", staff_views.staff_register_done, name="staff_register_done"),
     path("register/staff/verify/<str:token>/", staff_views.staff_verify_email,
          name="staff_verify_email"),
+    # School-admin registration (ว22/2565): accounts/registration_views.py
+    path("register/school-admin/", registration_views.school_admin_register,
+         name="school_admin_register"),
+    path("register/school-admin/done/", registration_views.school_admin_register_done,
+         name="school_admin_register_done"),
+    path("register/schools/", registration_views.school_search, name="school_search"),
+    path("accounts/school-admin-requests/", registration_views.school_admin_requests,
+         name="school_admin_requests"),
+    path("accounts/school-admin-requests/<int:pk>/approve/",
+         registration_views.school_admin_approve, name="school_admin_approve"),
+    path("accounts/school-admin-requests/<int:pk>/reject/",
+         registration_views.school_admin_reject, name="school_admin_reject"),
+    path("accounts/school-admin-requests/<int:pk>/resend-link/",
+         registration_views.school_admin_resend_link, name="school_admin_resend_link"),
+    path("accounts/school-admin-requests/<int:pk>/delegation/",
+         registration_views.school_admin_delegation, name="school_admin_delegation"),
+    path("accounts/set-password/<uidb64>/<token>/", registration_views.SetPasswordView.as_view(),
+         name="school_admin_set_password"),
 ]

@@ -8,8 +8,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import scoping, selectors
-from .forms import ChangePasswordForm, LoginForm, OrganizationFilterForm
+from . import audit, issuing, scoping, selectors
+from .forms import AuditFilterForm, ChangePasswordForm, LoginForm, OrganizationFilterForm
 from .models import Organization
 
 
@@ -65,5 +65,21 @@ def organization_detail(request, pk):
             "members": selectors.members_of(request.user, org),
             "can_administer": scoping.can_administer(request.user, org),
             "lao": selectors.lao_of(org),
+            "can_issue": issuing.may_start_at(request.user, org),
+            "reissuable": issuing.reissuable_user_ids(request.user, org),
         },
     )
+
+
+@login_required
+def audit_log(request):
+    """The audit trail of the organisations the user administers (issue: accounts, item 6)."""
+    form = AuditFilterForm(request.GET or None)
+    if not scoping.organizations(request.user, scoping.Access.ADMINISTER).exists():
+        raise Http404(_("ไม่มีบันทึกการดำเนินการที่คุณดูได้"))
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_events_for(request.user, **filters)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    for event in page:
+        event.label = audit.action_label(event.action)
+    return render(request, "accounts/audit_log.html", {"form": form, "page": page})

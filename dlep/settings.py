@@ -7,6 +7,7 @@ to move to PostgreSQL, Redis and S3-compatible object storage. See ``.env.exampl
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -56,6 +57,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "treebeard",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "dlep",
     "accounts",
     "personnel",
@@ -74,9 +79,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionActivityMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during the request into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dlep.urls"
@@ -115,20 +125,52 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Users and authentication ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "accounts.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Django's four validators with Thai messages (accounts/validators.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
+    {"NAME": "accounts.validators.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
+
+# --- Login security (accounts/security.py, accounts/two_factor.py) ---------------------------
+# Lockout (django-axes): this many failed logins for one username from one address lock that
+# pair out for the cool-off; another address, or another username, is not affected.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# Masked wherever axes writes a request down (its attempt rows, its log lines).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp", "code"]
+AXES_VERBOSE = False
+# The address of a client behind the reverse proxy: the right-most entry of this header, which
+# the proxy appends; read only when BEHIND_TLS_PROXY is set (see client_ip).
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="X-Forwarded-For")
+# Two-factor authentication (django-otp, TOTP): holders of these roles must enrol and enter a
+# code at every login; everyone else may enrol on the two-factor page.
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES", default=["dla_admin", "province_admin"]
+)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="D-LEP")
+# The Django admin lists authenticators (to delete a lost one) without showing their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Password reset links (Django's signed tokens) stop working after this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=48 * 3600)
 
 # --- Language, time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "th"
@@ -144,7 +186,7 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise wants it, even when empty
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 # Serve static files straight from the app folders (no collectstatic needed for the demo); a
 # deployment runs collectstatic and sets STATICFILES_BACKEND to the manifest storage.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
@@ -242,11 +284,20 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Logged out after this many seconds without a request: activity moves the expiry ahead.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
+# accounts.middleware.SessionActivityMiddleware saves an active session again once this many
+# seconds have passed since its last save (and re-checks its two-factor state as often), instead
+# of a database write on every request (SESSION_SAVE_EVERY_REQUEST, still available).
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
+SESSION_SAVE_EVERY_REQUEST = env.bool("SESSION_SAVE_EVERY_REQUEST", default=False)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if env.bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -254,4 +305,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # django-axes tells every successful login at INFO; failures and lockouts are warnings.
+        "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
+        # fontTools logs every font subset at INFO while PDFs are written
+        "fontTools": {"level": "WARNING"},
+    },
 }

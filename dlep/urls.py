@@ -4,7 +4,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from accounts import issuing_api, registration_api
 from personnel import api as personnel_api
+from personnel import roster_api
 
 from . import health
 
@@ -12,6 +14,12 @@ router = DefaultRouter(use_regex_path=False)
 router.include_format_suffixes = False
 router.register("organizations", accounts_api.OrganizationViewSet, basename="organization")
 router.register("people", personnel_api.PersonViewSet, basename="person")
+router.register("school-admin-registrations", registration_api.SchoolAdminRegistrationViewSet,
+                basename="school-admin-registration")
+router.register("staff-registrations", roster_api.StaffRegistrationViewSet,
+                basename="staff-registration")
+router.register("moves", roster_api.MoveViewSet, basename="move")
+router.register("issuing", issuing_api.IssuingJobViewSet, basename="issuing-job")
 
 api_v1 = [
     path("auth/token/", accounts_api.obtain_token, name="token"),

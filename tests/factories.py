@@ -90,6 +90,72 @@ def document_of(side: Side, kind: str = "scan"):
                                     title="สำเนาบัตร MARKER-A", upload=upload)
 
 
+def pending_registration(side: Side):
+    """A verified staff registration waiting at side's school (made once)."""
+    from accounts import staff_registration
+    from accounts.models import StaffRegistration
+
+    existing = StaffRegistration.objects.filter(school=side.school, status="pending").first()
+    if existing is not None:
+        return existing
+    registration = staff_registration.register_staff(
+        school_code=side.school.code, national_id_number=valid_national_id(), title_th="นาย",
+        first_name="สมหมาย", last_name=f"รอคิว {side.school.name}",
+        birth_date=datetime.date(1991, 1, 1), position="teacher",
+        email=f"waiting-{side.school.pk}@example.test", password="Kru-Thai-2569!",
+    )
+    return staff_registration.verify_staff_email(
+        staff_registration.verification_token(registration))
+
+
+def pending_move(world: World):
+    """A request by side B for side A's person, waiting at side A (made once)."""
+    from personnel import services
+    from personnel.models import MoveRequest
+
+    existing = MoveRequest.objects.filter(person=world.a.person).first()
+    if existing is not None:
+        return existing
+    return services.request_move(actor=None, national_id_number=world.a.person.national_id,
+                                 to_organization=world.b.school, reason="คำสั่งย้าย")
+
+
+def school_admin_request(side: Side):
+    """A pending school-admin request at side's school, with a delegation PDF (made once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts import registration
+    from accounts.models import SchoolAdminRegistration
+
+    existing = SchoolAdminRegistration.objects.filter(school=side.school).first()
+    if existing is not None:
+        return existing
+    return registration.register_school_admin(
+        school=side.school, title_th="นาง", first_name="มอบหมาย",
+        last_name=f"แทนผู้อำนวยการ {side.school.name}", position="teacher",
+        email=f"delegate-{side.school.pk}@example.test", phone="", acting_director_elsewhere=False,
+        delegation=SimpleUploadedFile("delegation.pdf", PDF_BYTES, content_type="application/pdf"),
+    )
+
+
+def issuing_job_of(side: Side):
+    """A finished credential-issuing job for side's province, requested by its province admin,
+    with both files (made once)."""
+    from django.core.files.base import ContentFile
+
+    from accounts.models import IssuingJob, JobStatus
+
+    existing = IssuingJob.objects.filter(organization=side.province).first()
+    if existing is not None:
+        return existing
+    job = IssuingJob(organization=side.province, requested_by=side.users[Role.PROVINCE_ADMIN],
+                     status=JobStatus.DONE, total=1, done=1)
+    job.pdf.save("slips.pdf", ContentFile(PDF_BYTES), save=False)
+    job.xlsx.save("list.xlsx", ContentFile(b"PK\x03\x04 MARKER-A"), save=False)
+    job.save()
+    return job
+
+
 def make_org(parent: Organization | None, kind: str, name: str, **extra) -> Organization:
     fields = {
         "kind": kind,

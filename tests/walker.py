@@ -19,8 +19,18 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from tests.factories import World, certification_round, document_of
+from tests.factories import (
+    World,
+    certification_round,
+    document_of,
+    issuing_job_of,
+    pending_move,
+    pending_registration,
+    school_admin_request,
+)
 
 MARKER = "MARKER-A"
 
@@ -36,16 +46,50 @@ PUBLIC = {
     "admin:logout",
     "admin:javascript-catalog",  # the admin's translation strings
     "logout",
+    "api:staff-registration-list",  # POST is the public registration; GET is scoped
     "staff_register",
     "staff_register_done",
     "staff_verify_email",
+    "api:school-admin-registration-list",  # POST is the public request; GET is scoped
+    "school_admin_register",
+    "school_admin_register_done",
+    "school_search",  # the public directory of school names and codes only
+    "school_admin_set_password",  # the link from the approval email
+    "password_reset",  # forgot password: the same answer for any address
+    "password_reset_done",
+    "password_reset_confirm",  # the link from the reset email
+    "password_reset_complete",
 }
 
 SAMPLES: dict[str, Callable[[World], dict]] = {
+    # a side-A user's id with a token that is not theirs: the "link does not work" page
+    "password_reset_confirm": lambda w: {
+        "uidb64": urlsafe_base64_encode(force_bytes(w.a.users["staff"].pk)), "token": "x-y"
+    },
     "organization_detail": lambda w: {"pk": w.a.school.pk},
     "api:organization-detail": lambda w: {"pk": w.a.school.pk},
     "person_detail": lambda w: {"pk": w.a.person.pk},
     "staff_verify_email": lambda w: {"token": "not-a-token"},
+    "api:staff-registration-approve": lambda w: {"pk": pending_registration(w.a).pk},
+    "api:staff-registration-reject": lambda w: {"pk": pending_registration(w.a).pk},
+    "api:move-accept": lambda w: {"pk": pending_move(w).pk},
+    "api:move-decline": lambda w: {"pk": pending_move(w).pk},
+    "school_admin_approve": lambda w: {"pk": school_admin_request(w.a).pk},
+    "school_admin_reject": lambda w: {"pk": school_admin_request(w.a).pk},
+    "school_admin_delegation": lambda w: {"pk": school_admin_request(w.a).pk},
+    "school_admin_resend_link": lambda w: {"pk": school_admin_request(w.a).pk},
+    "school_admin_set_password": lambda w: {"uidb64": "MQ", "token": "0-not-a-token"},
+    "api:school-admin-registration-approve": lambda w: {"pk": school_admin_request(w.a).pk},
+    "api:school-admin-registration-reject": lambda w: {"pk": school_admin_request(w.a).pk},
+    "api:school-admin-registration-resend-link":
+        lambda w: {"pk": school_admin_request(w.a).pk},
+    "issuing_detail": lambda w: {"pk": issuing_job_of(w.a).pk},
+    "issuing_progress": lambda w: {"pk": issuing_job_of(w.a).pk},
+    "issuing_pdf": lambda w: {"pk": issuing_job_of(w.a).pk},
+    "issuing_xlsx": lambda w: {"pk": issuing_job_of(w.a).pk},
+    "api:issuing-job-detail": lambda w: {"pk": issuing_job_of(w.a).pk},
+    "api:issuing-job-pdf": lambda w: {"pk": issuing_job_of(w.a).pk},
+    "api:issuing-job-xlsx": lambda w: {"pk": issuing_job_of(w.a).pk},
     "person_edit": lambda w: {"pk": w.a.person.pk},
     "history_add": lambda w: {"pk": w.a.person.pk, "kind": "degree"},
     "status_change": lambda w: {"pk": w.a.person.pk},

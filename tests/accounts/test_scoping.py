@@ -84,7 +84,7 @@ def test_a_user_without_memberships_or_inactive_sees_nothing(world):
 
 def test_nested_memberships_do_not_duplicate_rows(world):
     admin = world.a.users[Role.PROVINCE_ADMIN]
-    member(admin, world.a.school, Role.SCHOOL_ADMIN)
+    member(admin, world.a.school2, Role.SCHOOL_ADMIN)  # school2 has no admin yet
     scoping.forget(admin)
     assert scoping.reach(admin).subtree_paths == (world.a.province.path,)
     assert scoping.organizations(admin).count() == 5

@@ -68,14 +68,20 @@ def test_a_role_is_only_given_at_its_level(world):
         services.add_membership(
             actor=world.dla_admin, user=user, organization=world.a.lao, role=Role.SCHOOL_ADMIN
         )
+    with pytest.raises(ValidationError) as e:  # school A has its admin already (ว22/2565)
+        services.add_membership(
+            actor=world.a.users[Role.LAO_ADMIN], user=user, organization=world.a.school,
+            role=Role.SCHOOL_ADMIN,
+        )
+    assert "มีผู้ดูแลอยู่แล้ว" in e.value.messages[0]
     m = services.add_membership(
-        actor=world.a.users[Role.LAO_ADMIN], user=user, organization=world.a.school,
+        actor=world.a.users[Role.LAO_ADMIN], user=user, organization=world.a.school2,
         role=Role.SCHOOL_ADMIN,
     )
     assert m.role == Role.SCHOOL_ADMIN
     with pytest.raises(NotAllowed):
         services.add_membership(
-            actor=world.a.users[Role.SCHOOL_ADMIN], user=user, organization=world.a.school2,
+            actor=world.a.users[Role.SCHOOL_ADMIN], user=user, organization=world.b.school,
             role=Role.STAFF,
         )
     assert Membership.objects.filter(user=user).count() == 1

@@ -1,0 +1,105 @@
+"""The school-admin journey in Chromium (ว22/2565): register with a delegation → the LAO admin
+approves → the link from the email → set the password → log in as the school's admin."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.rules import Role
+from tests.factories import PASSWORD, PDF_BYTES, build_world
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+NEW_PASSWORD = "Khru-Yai-2569!"
+
+
+@pytest.fixture
+def world_live(settings, live_server):
+    """Emails go to django.core.mail.outbox, sent at commit inside the live server's thread
+    (Celery eager; its own setting, which other tests leave set and which wins over Django's)."""
+    from dlep.celery import app
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PORTAL_URL = live_server.url
+    mail.outbox = []
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield build_world()
+    app.conf.task_always_eager = before
+
+
+def log_in(page, username, password):
+    page.goto("/login/")
+    page.get_by_label("ชื่อผู้ใช้").fill(username)
+    page.get_by_label("รหัสผ่าน").fill(password)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def test_register_approve_set_password_and_log_in(page, world_live, artifact):
+    world = world_live
+    school = world.a.school2
+
+    # 1. the public page: find the school by name, fill in, the delegation field appears
+    page.goto("/register/school-admin/")
+    assert page.locator("#row-delegation").is_hidden()
+    page.get_by_test_id("school-search").fill("ศพด")
+    option = page.get_by_test_id("school-option").filter(has_text="MARKER-A")
+    option.click()
+    assert page.locator("#id_school").input_value() == school.code
+    assert school.name in page.get_by_test_id("school-chosen").inner_text()
+
+    page.locator("#id_position").select_option("director")
+    assert page.locator("#row-delegation").is_hidden()
+    page.locator("#id_acting_director_elsewhere").check()
+    assert page.locator("#row-delegation").is_visible()  # acting here, heading another school
+    page.locator("#id_position").select_option("teacher")
+    assert page.locator("#row-acting_director_elsewhere").is_hidden()
+    assert page.locator("#row-delegation").is_visible()
+
+    page.locator("#id_title_th").fill("นาง")
+    page.locator("#id_first_name").fill("วิไล")
+    page.locator("#id_last_name").fill("ดีงาม")
+    page.locator("#id_email").fill("wilai@school.test")
+    page.locator("#id_delegation").set_input_files(
+        {"name": "มอบหมาย.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES})
+    page.screenshot(path=artifact("school-admin-register.png"), full_page=True)
+    page.get_by_test_id("submit").click()
+    assert school.name in page.get_by_test_id("registered").inner_text()
+    lao_admin = world.a.users[Role.LAO_ADMIN]
+    assert [m.to for m in mail.outbox] == [[lao_admin.email]]
+
+    # 2. the LAO admin approves
+    log_in(page, lao_admin.username, PASSWORD)
+    page.goto("/accounts/school-admin-requests/")
+    request = page.get_by_test_id("school-admin-request")
+    assert request.count() == 1
+    assert "วิไล" in request.inner_text()
+    page.screenshot(path=artifact("school-admin-requests.png"), full_page=True)
+    request.get_by_test_id("approve").click()
+    assert "wilai@school.test" in page.get_by_role("alert").first.inner_text()
+    page.get_by_test_id("logout").click()
+
+    # 3. the link from the email
+    body = mail.outbox[-1].body
+    link = re.search(r"http\S+/accounts/set-password/\S+/", body).group(0)
+    page.goto(link)
+    assert page.get_by_test_id("username").inner_text() == "wilai"
+    page.get_by_label("รหัสผ่านใหม่", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("ยืนยันรหัสผ่านใหม่").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="ตั้งรหัสผ่าน").click()
+    page.wait_for_url(re.compile(r"/login/"))
+    assert "ตั้งรหัสผ่านเรียบร้อยแล้ว" in page.get_by_role("alert").first.inner_text()
+
+    # 4. the school's admin logs in and sees the school
+    log_in(page, "wilai", NEW_PASSWORD)
+    card = page.get_by_test_id("role-card").first.inner_text()
+    assert "ผู้ดูแลสถานศึกษา" in card
+    assert school.name in card
+    page.screenshot(path=artifact("school-admin-dashboard.png"), full_page=True)
+
+    # the link was single-use
+    page.get_by_test_id("logout").click()
+    page.goto(link)
+    assert "ถูกใช้ไปแล้ว" in page.get_by_test_id("invalid-link").inner_text()
