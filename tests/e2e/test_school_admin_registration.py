@@ -1,5 +1,7 @@
 """The school-admin journey in Chromium (ว22/2565): register with a delegation → the LAO admin
-approves → the link from the email → set the password → log in as the school's admin."""
+approves → the link from the email → set the password → log in as the school's admin → a teacher
+registers and verifies the email → the school's admin approves against the roster → the teacher
+logs in and sees the dashboard."""
 
 import re
 
@@ -7,11 +9,12 @@ import pytest
 from django.core import mail
 
 from accounts.rules import Role
-from tests.factories import PASSWORD, PDF_BYTES, build_world
+from tests.factories import PASSWORD, PDF_BYTES, build_world, valid_national_id
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 NEW_PASSWORD = "Khru-Yai-2569!"
+TEACHER_PASSWORD = "Khru-Noi-2569!"
 
 
 @pytest.fixture
@@ -103,3 +106,41 @@ def test_register_approve_set_password_and_log_in(page, world_live, artifact):
     page.get_by_test_id("logout").click()
     page.goto(link)
     assert "ถูกใช้ไปแล้ว" in page.get_by_test_id("invalid-link").inner_text()
+
+    # 5. a teacher of the school registers (the card reader would fill these fields)
+    teacher_id = valid_national_id()
+    page.goto("/register/staff/")
+    page.locator("#id_national_id").fill(teacher_id)
+    page.locator("#id_title_th").fill("นาย")
+    page.locator("#id_first_name").fill("ชัยวัฒน์")
+    page.locator("#id_last_name").fill("ขยันสอน")
+    page.locator("#id_birth_date").fill("1992-08-12")
+    page.locator("#id_position").select_option("teacher")
+    page.locator("#id_school_code").fill(school.code)
+    page.locator("#id_email").fill("chaiwat@school.test")
+    page.locator("#id_password1").fill(TEACHER_PASSWORD)
+    page.locator("#id_password2").fill(TEACHER_PASSWORD)
+    page.get_by_role("button", name="ลงทะเบียน").click()
+    assert "ลงทะเบียนแล้ว" in page.get_by_test_id("registered").inner_text()
+    verify = re.search(r"http\S+/register/staff/verify/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(verify)
+    assert "ยืนยันอีเมลแล้ว" in page.get_by_test_id("verified").inner_text()
+    assert mail.outbox[-1].to == ["wilai@school.test"]  # the school's new admin is told
+
+    # 6. the school's admin approves: the ID is on no roster, so the teacher is added to it
+    log_in(page, "wilai", NEW_PASSWORD)
+    page.goto("/personnel/registrations/")
+    row = page.get_by_test_id("registration-row")
+    assert "ชัยวัฒน์" in row.inner_text()
+    assert row.get_by_test_id("match-new").count() == 1
+    row.get_by_role("button", name="อนุมัติ", exact=True).click()
+    assert "อนุมัติแล้ว" in page.get_by_role("alert").first.inner_text()
+    page.get_by_test_id("logout").click()
+
+    # 7. the teacher logs in and sees the dashboard of the school
+    username = re.search(r"ชื่อผู้ใช้: (\S+)", mail.outbox[-1].body).group(1)
+    log_in(page, username, TEACHER_PASSWORD)
+    card = page.get_by_test_id("role-card").first.inner_text()
+    assert "บุคลากร" in card
+    assert school.name in card
+    page.screenshot(path=artifact("teacher-approved-dashboard.png"), full_page=True)
