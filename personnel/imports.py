@@ -244,6 +244,12 @@ def read_table(upload) -> Table:
 
     Raises ``ImportFileError`` with a Thai message when the file as a whole is unusable.
     """
+    return _table(read_rows(upload))
+
+
+def read_rows(upload) -> list[list]:
+    """The raw rows of an uploaded xlsx or csv file (header included), after the file-level
+    checks (size, type). Shared by the people import and the history import."""
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_FILE_SIZE:
         raise ImportFileError(_(
@@ -269,7 +275,7 @@ def read_table(upload) -> Table:
         raise ImportFileError(_(
             "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) หรือ CSV กรุณาใช้แบบฟอร์มที่ดาวน์โหลดจากหน้านี้"
         ))
-    return _table(rows)
+    return list(rows)
 
 
 def _not_a_real_xlsx() -> ImportFileError:
@@ -461,8 +467,10 @@ def _choice_labels(choices: type[TextChoices]) -> str:
         return ", ".join(str(label) for _value, label in choices.choices)
 
 
-def parse_date(value, *, today: datetime.date | None = None) -> datetime.date:
-    """A date as Thai offices write it (see the module's doc). Raises ``_CellError``."""
+def parse_date(value, *, today: datetime.date | None = None,
+               allow_future: bool = False) -> datetime.date:
+    """A date as Thai offices write it (see the module's doc). Raises ``_CellError``.
+    ``allow_future`` for dates that may lie ahead (a licence's expiry)."""
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
@@ -474,7 +482,7 @@ def parse_date(value, *, today: datetime.date | None = None) -> datetime.date:
             except ValueError:
                 raise _CellError(_("ไม่มีวันที่ %(date)s ในปฏิทิน") % {
                     "date": f"{value.day:02d}/{value.month:02d}/{value.year}"}) from None
-        return _plausible(value, today)
+        return _plausible(value, today, allow_future)
     text = _digits(value)
     match = _DMY.match(text)
     if match:
@@ -497,12 +505,13 @@ def parse_date(value, *, today: datetime.date | None = None) -> datetime.date:
         date = datetime.date(ce_year, month, day)
     except ValueError:
         raise _CellError(_("ไม่มีวันที่ %(date)s ในปฏิทิน") % {"date": text}) from None
-    return _plausible(date, today)
+    return _plausible(date, today, allow_future)
 
 
-def _plausible(date: datetime.date, today: datetime.date | None) -> datetime.date:
+def _plausible(date: datetime.date, today: datetime.date | None,
+               allow_future: bool = False) -> datetime.date:
     today = today or timezone.localdate()
-    if date > today:
+    if date > today and not allow_future:
         raise _CellError(_("วันที่ %(date)s ยังไม่ถึง (เป็นวันในอนาคต)") % {"date": _be(date)})
     if date.year < 1900:
         raise _CellError(_("วันที่ %(date)s เก่าเกินไป") % {"date": _be(date)})

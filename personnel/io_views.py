@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.exceptions import NotAllowed
 
-from . import imports
+from . import history_import, imports, services
 from .views import filtered_roster
 
 # The report lists every bad row; past this many the page says how many more there are.
@@ -80,3 +80,25 @@ def roster_export(request):
     _form, _org, people = filtered_roster(request)
     today = timezone.localdate()
     return _xlsx(imports.roster_workbook(request.user, people), f"roster-{today:%Y%m%d}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_history(request):
+    """History lines (degrees, licences, positions …) from a file, with a row report."""
+    if not imports.may_import(request.user):
+        raise NotAllowed()
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        report = history_import.run_history_import(
+            actor=request.user, upload=form.cleaned_data["file"],
+            good_rows_only=form.cleaned_data["good_rows_only"],
+        )
+        if report.file_error:
+            form.add_error("file", report.file_error)
+    return render(request, "personnel/import_history.html", {
+        "form": form, "report": report,
+        "problems": report.problems[:REPORT_ROWS_SHOWN] if report else [],
+        "kinds": sorted(services.HISTORY_KINDS),
+    })

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.roster, name="roster"),
     path("export.xlsx", io_views.roster_export, name="roster_export"),
     path("import/", io_views.import_people, name="person_import"),
+    path("import/history/", io_views.import_history, name="history_import"),
     path("import/template.xlsx", io_views.import_template, name="person_import_template"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("new/", edit_views.person_create, name="person_create"),
