@@ -30,6 +30,7 @@ from .models import (
     User,
 )
 from .notify import email_after_commit
+from .registration import username_for
 from .rules import OrgKind, Role
 
 VERIFY_SALT = "accounts.staff-registration.verify"
@@ -43,15 +44,6 @@ STAFF_POSITIONS = {
     "cdc_director": "ผู้อำนวยการศูนย์พัฒนาเด็กเล็ก",
     "supervisor": "ศึกษานิเทศก์",
 }
-
-
-def _username_for(email: str) -> str:
-    base = email.split("@", 1)[0].lower()[:120] or "staff"
-    candidate, n = base, 1
-    while User.objects.filter(username=candidate).exists():
-        n += 1
-        candidate = f"{base}{n}"
-    return candidate
 
 
 @transaction.atomic
@@ -85,7 +77,8 @@ def register_staff(*, school_code: str, national_id_number: str, title_th: str, 
         errors["email"] = _("อีเมลนี้ใช้ลงทะเบียนแล้ว")
     if not first_name.strip() or not last_name.strip():
         errors["first_name"] = _("กรุณากรอกชื่อและนามสกุล")
-    user = User(username=_username_for(email), email=email.strip().lower(), title_th=title_th,
+    user = User(username=username_for(email, fallback="staff"), email=email.strip().lower(),
+                title_th=title_th,
                 first_name=first_name.strip(), last_name=last_name.strip(), title_en=title_en,
                 first_name_en=first_name_en.strip(), last_name_en=last_name_en.strip(),
                 national_id=number, is_active=False)

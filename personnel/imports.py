@@ -78,6 +78,7 @@ from accounts.scoping import Access
 from . import services
 from .choices import AcademicStanding, Gender, PositionType, SalaryRank
 from .models import Person
+from .rules import BE_OFFSET
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -86,7 +87,6 @@ MAX_UNPACKED_SIZE = 100 * 1024 * 1024
 MAX_COLUMNS = 60
 
 PEOPLE_SHEET = "บุคลากร"
-BE_OFFSET = 543
 
 
 @dataclass(frozen=True)
