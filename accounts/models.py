@@ -344,3 +344,25 @@ class StaffRegistration(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.school}"
+
+
+class Notification(models.Model):
+    """A message in the portal for one user (the bell); most also go out by email."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications", verbose_name=_("ผู้รับ"))
+    subject = models.CharField(_("เรื่อง"), max_length=200)
+    body = models.TextField(_("ข้อความ"), blank=True)
+    url = models.CharField(_("ลิงก์"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("เมื่อ"), auto_now_add=True)
+    read_at = models.DateTimeField(_("อ่านเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การแจ้งเตือน")
+        verbose_name_plural = _("การแจ้งเตือน")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"],
+                                name="notification_inbox")]
+
+    def __str__(self):
+        return self.subject

@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import issuing_views, registration_views, security_views, staff_views, views
+from . import (
+    issuing_views,
+    notification_views,
+    registration_views,
+    security_views,
+    staff_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -25,6 +32,11 @@ urlpatterns = [
     path("orgs/", views.organization_list, name="organization_list"),
     path("orgs/<int:pk>/", views.organization_detail, name="organization_detail"),
     path("accounts/audit/", views.audit_log, name="audit_log"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/open/", notification_views.notification_open,
+         name="notification_open"),
+    path("notifications/read-all/", notification_views.notification_read_all,
+         name="notification_read_all"),
     # credential issuing (accounts/issuing.py): start, progress, the requester's downloads
     path("accounts/issuing/", issuing_views.issuing_start, name="issuing_start"),
     path("accounts/issuing/<int:pk>/", issuing_views.issuing_detail, name="issuing_detail"),

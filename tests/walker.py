@@ -61,12 +61,21 @@ PUBLIC = {
     "password_reset_complete",
 }
 
+
+def a_notification(w):
+    from accounts.models import Notification
+
+    return Notification.objects.create(user=w.a.users["staff"], subject="MARKER-A แจ้งเตือน",
+                                       url="/")
+
+
 SAMPLES: dict[str, Callable[[World], dict]] = {
     # a side-A user's id with a token that is not theirs: the "link does not work" page
     "password_reset_confirm": lambda w: {
         "uidb64": urlsafe_base64_encode(force_bytes(w.a.users["staff"].pk)), "token": "x-y"
     },
     "organization_detail": lambda w: {"pk": w.a.school.pk},
+    "notification_open": lambda w: {"pk": a_notification(w).pk},
     "api:organization-detail": lambda w: {"pk": w.a.school.pk},
     "person_detail": lambda w: {"pk": w.a.person.pk},
     "staff_verify_email": lambda w: {"token": "not-a-token"},

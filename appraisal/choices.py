@@ -1,0 +1,89 @@
+"""The appraisal vocabularies, in the words of the regulations (RULES.md §4, seed 004)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ClassroomType(models.TextChoices):
+    """ประเภทห้องเรียนที่จัดการเรียนรู้ (ว31/2565)."""
+
+    PRIMARY = "primary", _("ห้องเรียนวิชาสามัญ (ประถมศึกษา)")
+    SECONDARY = "secondary", _("ห้องเรียนวิชาสามัญ (มัธยมศึกษา)")
+    EARLY_CHILDHOOD = "early_childhood", _("ห้องเรียนปฐมวัย")
+    SPECIAL = "special", _("ห้องเรียนการศึกษาพิเศษ")
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("ฉบับร่าง")
+    SUBMITTED = "submitted", _("ยื่นต่อสถานศึกษาแล้ว")
+    AT_OFFICE = "at_office", _("อยู่ระหว่างตรวจสอบคุณสมบัติ")
+    RETURNED = "returned", _("ส่งคืนแก้ไข")
+    QUALIFIED = "qualified", _("รับรองคุณสมบัติแล้ว")
+
+
+# The states in which the applicant may change the request and its files.
+EDITABLE_STATES = frozenset({ApplicationState.DRAFT, ApplicationState.RETURNED})
+
+
+class ShortenGround(models.TextChoices):
+    """Grounds for reducing the 4-year tenure to 3 (ว4/2564, ว27/2564)."""
+
+    NONE = "", _("ไม่ขอลดระยะเวลา")
+    CEFR = "cefr", _("ความสามารถทางภาษาต่างประเทศ (CEFR)")
+    HARDSHIP = "hardship", _("ปฏิบัติงานในพื้นที่พิเศษ")
+    DEGREE = "degree", _("คุณวุฒิที่สูงขึ้นเกี่ยวกับการจัดการเรียนรู้")
+    PQF8 = "pqf8", _("ผ่านกรอบคุณวุฒิวิชาชีพชั้น 8")
+
+
+class CheckKind(models.TextChoices):
+    """The qualification checks (RULES §4.1, seed 004 step 2), in the order of the grid."""
+
+    TENURE = "tenure", _("ระยะเวลาการดำรงตำแหน่ง")
+    PA = "pa", _("ข้อตกลงในการพัฒนางาน (PA)")
+    DISCIPLINE = "discipline", _("วินัย คุณธรรม จริยธรรม และจรรยาบรรณวิชาชีพ")
+    LICENCE = "licence", _("ใบอนุญาตประกอบวิชาชีพครู")
+    EVIDENCE = "evidence", _("เอกสารหลักฐานครบถ้วน")
+
+
+class EvidenceSlot(models.TextChoices):
+    """The evidence files of an application (RULES §4.4)."""
+
+    LESSON_PLAN = "lesson_plan", _("แผนการจัดการเรียนรู้ (PDF)")
+    INSPIRATION_VIDEO = "inspiration_video", _("วีดิทัศน์สภาพปัญหา ที่มา หรือแรงบันดาลใจ")
+    TEACHING_VIDEO = "teaching_video", _("วีดิทัศน์บันทึกการสอน")
+    OUTCOME = "outcome", _("ผลลัพธ์การเรียนรู้ของผู้เรียน")
+    SHORTEN_EVIDENCE = "shorten_evidence", _("หลักฐานประกอบการขอลดระยะเวลา")
+
+
+REQUIRED_SLOTS = (EvidenceSlot.LESSON_PLAN, EvidenceSlot.INSPIRATION_VIDEO,
+                  EvidenceSlot.TEACHING_VIDEO, EvidenceSlot.OUTCOME)
+MAX_OUTCOME_FILES = 3
+
+
+class FileState(models.TextChoices):
+    WAITING = "waiting", _("รอตรวจสอบ")
+    CHECKING = "checking", _("กำลังตรวจสอบ")
+    VALID = "valid", _("ผ่านการตรวจสอบ")
+    REJECTED = "rejected", _("ไม่ผ่านการตรวจสอบ")
+
+
+class MediaKind(models.TextChoices):
+    """What a file really is, read from its content."""
+
+    UNKNOWN = "", _("ยังไม่ทราบ")
+    PDF = "pdf", _("เอกสาร PDF")
+    VIDEO = "video", _("วีดิทัศน์")
+    IMAGE = "image", _("รูปภาพ")
+
+
+class ApplicationAction(models.TextChoices):
+    """What happened to an application, for its history."""
+
+    CREATED = "created", _("สร้างคำขอ")
+    SUBMITTED = "submitted", _("ยื่นคำขอ")
+    SCHOOL_CERTIFIED = "school_certified", _("สถานศึกษารับรองและส่งต่อ")
+    SCHOOL_RETURNED = "school_returned", _("สถานศึกษาส่งคืน")
+    CHECKED = "checked", _("บันทึกผลการตรวจสอบคุณสมบัติ")
+    OFFICE_CERTIFIED = "office_certified", _("ผู้อำนวยการรับรองคุณสมบัติ")
+    OFFICE_RETURNED = "office_returned", _("หน่วยงานต้นสังกัดส่งคืน")
+    TRANSFER_RETURNED = "transfer_returned", _("ส่งคืนเนื่องจากย้ายหน่วยงาน")
