@@ -148,6 +148,18 @@ def can_administer(user, org: Organization) -> bool:
     return reach(user, Access.ADMINISTER).covers(org)
 
 
+def holds_role_at(user, org: Organization, roles, kinds) -> bool:
+    """True when ``user`` holds one of ``roles`` at ``org`` itself or at an ancestor of one of
+    ``kinds`` (an officer of the province acts for the LAOs under it). ``None`` is the system."""
+    if user is None or user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user, is_active=True, role__in=roles, organization__kind__in=kinds,
+        organization__path__in=[org.path[: i * Organization.steplen]
+                                for i in range(1, org.depth + 1)],
+    ).exists()
+
+
 def forget(user) -> None:
     """Drop the per-request cache after the user's memberships change."""
     user.__dict__.pop("_reach_cache", None)

@@ -276,23 +276,12 @@ VERIFYING_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.OFFICER, Role.GROUP_HEAD}
 IN_FORCE = (CertificationStatus.CERTIFIED, CertificationStatus.VERIFIED)
 
 
-def _holds_role_at(actor, org: Organization, roles, kinds) -> bool:
-    """A membership with one of ``roles`` at ``org`` itself or an ancestor of one of ``kinds``."""
-    if actor is None or actor.is_superuser:
-        return True
-    return Membership.objects.filter(
-        user=actor, is_active=True, role__in=roles, organization__kind__in=kinds,
-        organization__path__in=[org.path[: i * Organization.steplen]
-                                for i in range(1, org.depth + 1)],
-    ).exists()
-
-
 @transaction.atomic
 def open_certification_round(*, actor, province: Organization, fiscal_year_be: int,
                              deadline: datetime.date) -> CertificationRound:
     if province.kind != OrgKind.PROVINCE:
         raise ValidationError({"province": _("รอบการรับรองข้อมูลเปิดได้ที่ระดับจังหวัดเท่านั้น")})
-    if not _holds_role_at(actor, province, {Role.PROVINCE_ADMIN, Role.DLA_ADMIN},
+    if not scoping.holds_role_at(actor, province, {Role.PROVINCE_ADMIN, Role.DLA_ADMIN},
                           {OrgKind.PROVINCE, OrgKind.AGENCY}):
         raise NotAllowed()
     if CertificationRound.objects.filter(province=province, fiscal_year_be=fiscal_year_be).exists():
@@ -313,7 +302,7 @@ def certify_lao(*, actor, lao: Organization, round_: CertificationRound,
 
     if lao.kind != OrgKind.LAO or not lao.path.startswith(round_.province.path):
         raise ValidationError(_("อปท. นี้ไม่อยู่ในจังหวัดของรอบการรับรองข้อมูลนี้"))
-    if not _holds_role_at(actor, lao, CERTIFYING_ROLES, {OrgKind.LAO}):
+    if not scoping.holds_role_at(actor, lao, CERTIFYING_ROLES, {OrgKind.LAO}):
         raise NotAllowed(_("ผู้รับรองข้อมูลต้องเป็นเจ้าหน้าที่หรือผู้ดูแลของ อปท. นี้"))
     people = list(selectors.with_completeness(
         Person.objects.filter(organization__path__startswith=lao.path,
@@ -349,7 +338,7 @@ def verify_lao(*, actor, certification: LaoCertification) -> LaoCertification:
     """The province checks an LAO's certified data and certifies it in turn."""
     certification = LaoCertification.objects.select_for_update().select_related(
         "lao", "round").get(pk=certification.pk)
-    if not _holds_role_at(actor, certification.lao, VERIFYING_ROLES,
+    if not scoping.holds_role_at(actor, certification.lao, VERIFYING_ROLES,
                           {OrgKind.PROVINCE, OrgKind.AGENCY}):
         raise NotAllowed()
     if certification.status != CertificationStatus.CERTIFIED:
@@ -377,7 +366,7 @@ def send_certification_reminders(*, actor, round_: CertificationRound,
     """Email the admins and officers of every LAO that is late; returns how many LAOs."""
     from . import selectors
 
-    if not _holds_role_at(actor, round_.province, VERIFYING_ROLES,
+    if not scoping.holds_role_at(actor, round_.province, VERIFYING_ROLES,
                           {OrgKind.PROVINCE, OrgKind.AGENCY}):
         raise NotAllowed()
     late = [row for row in selectors.certification_overview(round_, today).rows if row.late]
