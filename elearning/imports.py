@@ -1,0 +1,320 @@
+"""Import completions in bulk from Excel (.xlsx) or CSV, with a row-by-row report.
+
+The file is read by the registry's reader (``personnel.imports.read_rows``: size and type
+checks, UTF-8/cp874/UTF-16 CSV, Buddhist-era dates, Thai digits), and reported the same way:
+every bad row with its Thai reasons; nothing is written when a row is wrong, unless "good rows
+only" is asked. Imported completions are accepted at once: the importer vouches for them.
+
+Row 1 is the header; a header is recognised by the key in brackets at its end (or the key, or
+the Thai label alone):
+
+===========================  ===============  =====  ===================================
+header                       key              must   values
+===========================  ===============  =====  ===================================
+เลขประจำตัวประชาชน           national_id      yes    13 digits of a user in your units
+ช่องทาง                      channel          yes    OCSC Learning Portal, Thai MOOC,
+                                                     Local MOOC … (name or code)
+ชื่อหลักสูตร                 course_name      *      added to the catalogue when new
+รหัสหลักสูตร                 course_code      *      a course code in that channel
+วันที่ผ่านการอบรม             completed_on     yes    dd/mm/yyyy (Buddhist era) or ISO
+===========================  ===============  =====  ===================================
+
+``*``: the course name or its code (or both).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts import national_id, scoping
+from accounts.exceptions import NotAllowed
+from accounts.models import Membership, User
+from accounts.rules import Role
+from accounts.scoping import Access
+from personnel.imports import (
+    MAX_FILE_SIZE,
+    MAX_ROWS,
+    XLSX_CONTENT_TYPE,
+    ImportFileError,
+    ImportReport,
+    RowProblem,
+    parse_date,
+    read_rows,
+)
+from personnel.imports import _CellError as CellError
+from personnel.imports import _clean_text as clean_text
+
+from . import rules, services
+from .models import Channel, Completion, CompletionStatus, Course, Round
+
+__all__ = ["XLSX_CONTENT_TYPE", "CompletionImportReport", "run_import", "template_workbook"]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    required: bool
+    example: str
+    note: str = ""
+
+    @property
+    def header(self) -> str:
+        return f"{self.label} ({self.key})"
+
+
+COLUMNS = (
+    Column("national_id", "เลขประจำตัวประชาชน", True, "", "ตัวเลข 13 หลักของผู้ใช้ในหน่วยงานที่ท่านดูแล"),
+    Column("channel", "ช่องทาง", True, "Local MOOC", "ชื่อหรือรหัสช่องทาง"),
+    Column("course_name", "ชื่อหลักสูตร", False, "การพัฒนาทักษะดิจิทัลสำหรับครูท้องถิ่น",
+           "ต้องกรอกชื่อหรือรหัสหลักสูตร"),
+    Column("course_code", "รหัสหลักสูตร", False, "", "รหัสหลักสูตรในช่องทางนั้น (ถ้ามี)"),
+    Column("completed_on", "วันที่ผ่านการอบรม", True, "15/01/2569", "วว/ดด/ปปปป (พ.ศ.)"),
+)
+BY_KEY = {c.key: c for c in COLUMNS}
+SHEET = "ผลการเรียน"
+
+
+class CompletionImportReport(ImportReport):
+    """The registry import's report, counting completions (รายการ) instead of people."""
+
+    @property
+    def summary(self) -> str:
+        if self.file_error:
+            return self.file_error
+        if self.rows_total == 0:
+            return _("ไม่พบข้อมูลในไฟล์ (มีแต่แถวหัวตาราง) ยังไม่ได้บันทึกข้อมูลใด ๆ")
+        counts = {"created": f"{self.created:,}", "bad": f"{len(self.problems):,}",
+                  "total": f"{self.rows_total:,}"}
+        if not self.problems:
+            return ngettext("นำเข้าผลการเรียนเรียบร้อย %(created)s รายการ",
+                            "นำเข้าผลการเรียนเรียบร้อย %(created)s รายการ",
+                            self.created) % counts
+        if not self.written:
+            if self.good_rows_only:
+                return _("ไม่มีแถวที่ถูกต้อง พบข้อผิดพลาด %(bad)s แถว จากทั้งหมด %(total)s แถว "
+                         "ยังไม่ได้บันทึกข้อมูลใด ๆ") % counts
+            return _("พบข้อผิดพลาด %(bad)s แถว จากทั้งหมด %(total)s แถว ยังไม่ได้บันทึกข้อมูลใด ๆ "
+                     "แก้ไขแถวที่แสดงด้านล่างแล้วนำเข้าไฟล์อีกครั้ง หรือเลือก "
+                     "\"นำเข้าเฉพาะแถวที่ถูกต้อง\"") % counts
+        return _("นำเข้าแล้ว %(created)s รายการ ข้ามแถวที่ผิด %(bad)s แถว จากทั้งหมด %(total)s "
+                 "แถว") % counts
+
+
+def _key(header) -> str | None:
+    text = clean_text(header)
+    if not text:
+        return None
+    match = re.search(r"\(\s*([A-Za-z_]+)\s*\)\s*$", text)
+    if match and match.group(1).lower() in BY_KEY:
+        return match.group(1).lower()
+    if text.lower() in BY_KEY:
+        return text.lower()
+    return next((c.key for c in COLUMNS if c.label == text.rstrip("*").strip()), None)
+
+
+def may_import(user) -> bool:
+    return not scoping.reach(user, Access.WORK).nothing
+
+
+def run_import(*, actor, upload, good_rows_only: bool = False,
+               today: datetime.date | None = None) -> CompletionImportReport:
+    """Read, check and (when the mode allows) write. Never raises for bad input."""
+    report = CompletionImportReport(file_name=getattr(upload, "name", "") or "",
+                                    good_rows_only=good_rows_only)
+    try:
+        rows = read_rows(upload)
+    except ImportFileError as exc:
+        report.file_error = str(exc)
+        return report
+    if not rows or not any(clean_text(v) for v in rows[0]):
+        report.file_error = _("ไม่พบแถวหัวตารางในแถวที่ 1 กรุณาใช้แบบฟอร์มที่ดาวน์โหลดจากหน้านี้")
+        return report
+    columns: dict[str, int] = {}
+    for index, header in enumerate(rows[0]):
+        key = _key(header)
+        if key is None:
+            if clean_text(header):
+                report.ignored_columns.append(clean_text(header))
+        elif key not in columns:
+            columns[key] = index
+    missing = [c.header for c in COLUMNS if c.required and c.key not in columns]
+    if "course_name" not in columns and "course_code" not in columns:
+        missing.append(BY_KEY["course_name"].header)
+    if missing:
+        report.file_error = _("ไม่พบคอลัมน์ที่ต้องมี: %(columns)s (ต้องอยู่ในแถวที่ 1)") % {
+            "columns": ", ".join(missing)}
+        return report
+    body = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(clean_text(v) for v in r)]
+    report.rows_total = len(body)
+    good = _check(actor, columns, body, report, today or timezone.localdate())
+    if not good or (report.problems and not good_rows_only):
+        return report
+    try:
+        created = services.import_completions(
+            actor=actor, rows=good, source=report.file_name, rows_in_file=report.rows_total,
+            rows_rejected=len(report.problems))
+    except (ValidationError, NotAllowed) as exc:
+        report.file_error = _(
+            "ข้อมูลเปลี่ยนไประหว่างการนำเข้า ยังไม่ได้บันทึกข้อมูลใด ๆ กรุณานำเข้าไฟล์อีกครั้ง "
+            "(%(reason)s)") % {"reason": " ".join(getattr(exc, "messages", [str(exc)]))}
+        return report
+    report.created = len(created)
+    return report
+
+
+def _round_key(day: datetime.date, rounds: list[Round]) -> tuple:
+    for r in rounds:
+        if r.starts_on <= day <= r.ends_on:
+            return (r.starts_on, r.ends_on)
+    dates = rules.default_round_dates(*rules.round_of(day))
+    return (dates.starts_on, dates.ends_on)
+
+
+def _check(actor, columns, body, report, today) -> list[dict]:
+    def cell(values, key):
+        index = columns.get(key)
+        return values[index] if index is not None and index < len(values) else None
+
+    numbers = {national_id.normalize(clean_text(cell(v, "national_id"))) for _n, v in body}
+    users = {u.national_id: u for u in User.objects.filter(national_id__in=numbers - {""},
+                                                          is_active=True)}
+    units = {}
+    for m in (Membership.objects.filter(user__in=users.values(), is_active=True)
+              .select_related("organization").order_by("-organization__depth", "pk")):
+        # the same unit services.record_completion would use: staff unit, else deepest
+        if m.user_id not in units or (m.role == Role.STAFF
+                                      and units[m.user_id][0] != Role.STAFF):
+            units[m.user_id] = (m.role, m.organization)
+    work = scoping.reach(actor, Access.WORK) if actor is not None else None
+    channels = {}
+    for channel in Channel.objects.filter(is_active=True):
+        channels[channel.code.lower()] = channel
+        channels[channel.name.lower()] = channel
+    courses = list(Course.objects.filter(is_active=True, channel__is_active=True))
+    by_code = {(c.channel_id, c.code.lower()): c for c in courses if c.code}
+    by_name = {(c.channel_id, c.name.lower()): c for c in courses}
+    rounds = list(Round.objects.all())
+    taken = {(user_id, course_id, _round_key(day, rounds)) for user_id, course_id, day in
+             Completion.objects.filter(user__in=users.values())
+             .exclude(status=CompletionStatus.REJECTED)
+             .values_list("user_id", "course_id", "completed_on")}
+    first_row: dict[tuple, int] = {}
+    good = []
+    for number, values in body:
+        reasons = []
+
+        def bad(key, message, reasons=reasons):
+            reasons.append(f"{BY_KEY[key].label}: {message}")
+
+        pin = national_id.normalize(clean_text(cell(values, "national_id")))
+        user = users.get(pin)
+        if not pin:
+            bad("national_id", _("ต้องกรอก"))
+        elif user is None or user.pk not in units or (
+                work is not None and not work.covers(units[user.pk][1])):
+            # one answer for "no such person" and "not yours", as a 404 is for pages
+            bad("national_id", _("ไม่พบผู้ใช้นี้ในหน่วยงานที่ท่านดูแล"))
+            user = None
+        elif actor is not None and user.pk == actor.pk:
+            bad("national_id", _("นำเข้าผลการเรียนของตนเองไม่ได้ ให้บันทึกพร้อมแนบใบประกาศ"))
+            user = None
+        channel_text = clean_text(cell(values, "channel"))
+        channel = channels.get(channel_text.lower())
+        if not channel_text:
+            bad("channel", _("ต้องกรอก"))
+        elif channel is None:
+            bad("channel", _("ไม่รู้จักช่องทาง \"%(value)s\" (ใช้ได้: %(names)s)") % {
+                "value": channel_text,
+                "names": ", ".join(sorted({c.name for c in channels.values()}))})
+        name = " ".join(clean_text(cell(values, "course_name")).split())
+        code = clean_text(cell(values, "course_code"))
+        course = None
+        if not name and not code:
+            bad("course_name", _("ต้องกรอกชื่อหรือรหัสหลักสูตร"))
+        elif len(name) > 255:
+            bad("course_name", _("ยาวเกิน 255 ตัวอักษร"))
+        elif channel is not None:
+            course = by_code.get((channel.pk, code.lower())) if code else None
+            if course is None and name:
+                course = by_name.get((channel.pk, name.lower()))
+            if course is None and not name:
+                bad("course_code", _("ไม่พบรหัสหลักสูตร %(code)s ในช่องทาง %(channel)s") % {
+                    "code": code, "channel": channel.name})
+        completed_on = None
+        raw_date = cell(values, "completed_on")
+        if not clean_text(raw_date):
+            bad("completed_on", _("ต้องกรอก"))
+        else:
+            try:
+                completed_on = parse_date(raw_date, today=today)
+            except CellError as exc:
+                bad("completed_on", str(exc))
+        if not reasons and user is not None and channel is not None and completed_on:
+            course_key = course.pk if course else ("new", channel.pk, name.lower())
+            key = (user.pk, course_key, _round_key(completed_on, rounds))
+            if key in first_row:
+                reasons.append(_("ซ้ำกับแถวที่ %(row)d ในไฟล์นี้ (หลักสูตรเดียวกันในรอบเดียวกัน)") % {
+                    "row": first_row[key]})
+            elif course is not None and key in taken:
+                reasons.append(_("บันทึกหลักสูตรนี้ของบุคคลนี้ในรอบเดียวกันไว้แล้ว"))
+            first_row.setdefault(key, number)
+        if reasons:
+            report.problems.append(RowProblem(number, reasons,
+                                              user.full_name_th if user is not None else ""))
+            continue
+        row = {"user": user, "completed_on": completed_on}
+        if course is not None:
+            row["course"] = course
+        else:
+            row.update(channel=channel, course_name=name)
+        good.append(row)
+    return good
+
+
+def template_workbook() -> bytes:
+    """The import form: header, one example row, the channels, and the notes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append([c.header for c in COLUMNS])
+    for cell, column in zip(sheet[1], COLUMNS, strict=True):
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="FFE699" if column.required else "DDEBF7")
+        sheet.column_dimensions[cell.column_letter].width = max(18, len(column.header))
+        sheet.column_dimensions[cell.column_letter].number_format = "@"
+    sheet.append([c.example for c in COLUMNS])
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="808080")
+        cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    names = book.create_sheet("ช่องทาง")
+    names.append(["รหัส (code)", "ชื่อช่องทาง (name)"])
+    for channel in Channel.objects.filter(is_active=True).order_by("order", "name"):
+        names.append([channel.code, channel.name])
+    notes = book.create_sheet("คำอธิบาย")
+    for line in (
+        "หนึ่งแถวต่อหนึ่งหลักสูตรที่ผ่าน เริ่มที่แถวที่ 2 ลบแถวตัวอย่างก่อนนำเข้า",
+        "วันที่ใช้ วว/ดด/ปปปป เป็นปี พ.ศ. เช่น 15/01/2569",
+        "ผลการเรียนที่นำเข้าถือว่ารับรองแล้ว (ผู้นำเข้ารับรองแทนผู้บังคับบัญชา)",
+        "ถ้ามีแถวที่ผิด ระบบจะไม่บันทึกข้อมูลใด ๆ เว้นแต่เลือก \"นำเข้าเฉพาะแถวที่ถูกต้อง\"",
+        f"ไฟล์ .xlsx หรือ CSV UTF-8 ขนาดไม่เกิน {MAX_FILE_SIZE // 1024 // 1024} MB "
+        f"ไม่เกิน {MAX_ROWS:,} แถว",
+    ):
+        notes.append([line])
+    for column in COLUMNS:
+        notes.append([column.header, "ต้องกรอก" if column.required else "", column.note])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
