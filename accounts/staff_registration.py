@@ -51,6 +51,7 @@ def register_staff(*, school_code: str, national_id_number: str, title_th: str, 
                    last_name: str, birth_date: datetime.date, position: str, email: str,
                    password: str, first_name_en: str = "", last_name_en: str = "",
                    title_en: str = "", from_card: bool = False,
+                   card_expiry: datetime.date | None = None,
                    today: datetime.date | None = None) -> StaffRegistration:
     """Public: create the inactive account and the registration, and email the verification
     link. Card data is treated like typed data: every check runs again here."""
@@ -73,6 +74,12 @@ def register_staff(*, school_code: str, national_id_number: str, title_th: str, 
         errors["position"] = _("กรุณาเลือกตำแหน่ง")
     if birth_date > today or (today.year - birth_date.year) < 18 or birth_date.year < 1930:
         errors["birth_date"] = _("วันเกิดไม่ถูกต้อง")
+    # cardreader: an expired card is refused by the agent, and again here (no expiry: lifelong).
+    if from_card and card_expiry is not None and card_expiry < today:
+        errors["card_expiry"] = _(
+            "บัตรประจำตัวประชาชนที่อ่านได้หมดอายุแล้ว ใช้ลงทะเบียนไม่ได้ "
+            "กรุณาใช้บัตรที่ยังไม่หมดอายุ"
+        )
     if User.objects.filter(email__iexact=email.strip()).exists():
         errors["email"] = _("อีเมลนี้ใช้ลงทะเบียนแล้ว")
     if not first_name.strip() or not last_name.strip():

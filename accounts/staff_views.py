@@ -40,6 +40,7 @@ class StaffRegistrationForm(BootstrapForm):
     password1 = forms.CharField(label=gettext_lazy("รหัสผ่าน"), widget=forms.PasswordInput)
     password2 = forms.CharField(label=gettext_lazy("ยืนยันรหัสผ่าน"), widget=forms.PasswordInput)
     from_card = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    card_expiry = forms.DateField(required=False, widget=forms.HiddenInput)  # set by the reader
 
     def clean(self):
         data = super().clean()
@@ -60,6 +61,7 @@ def staff_register(request):
                 first_name_en=data["first_name_en"], last_name_en=data["last_name_en"],
                 birth_date=data["birth_date"], position=data["position"], email=data["email"],
                 password=data["password1"], from_card=data["from_card"],
+                card_expiry=data["card_expiry"],
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():

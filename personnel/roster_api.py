@@ -48,6 +48,9 @@ class StaffRegistrationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
     from_card = serializers.BooleanField(required=False, default=False)
+    card_expiry = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="วันบัตรหมดอายุ เมื่อข้อมูลมาจากบัตรประชาชน (บัตรหมดอายุแล้วจะไม่รับ)")
 
 
 class StaffRegistrationSerializer(serializers.ModelSerializer):

@@ -16,7 +16,7 @@ from accounts.rules import OrgKind
 from accounts.scoping import Access
 from dlep.forms import BootstrapForm
 
-from . import services
+from . import selectors, services
 from .models import MoveRequest, MoveStatus, Person
 
 
@@ -55,8 +55,11 @@ def staff_registrations(request):
             match = "here"
         else:
             match = "elsewhere"
+        differences = (selectors.roster_differences(person, r.user, r.birth_date)
+                       if match == "here" else [])
         table.append({"registration": r, "person": person if match == "here" else None,
-                      "match": match, "masked_id": national_id.mask(r.user.national_id)})
+                      "match": match, "masked_id": national_id.mask(r.user.national_id),
+                      "differences": differences})
     return render(request, "personnel/staff_registrations.html", {"rows": table})
 
 

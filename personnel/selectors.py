@@ -265,3 +265,21 @@ def pending_corrections_for(user):
     return (CorrectionRequest.objects.filter(reach.q("person__organization"),
                                              status=CorrectionStatus.PENDING)
             .select_related("person__organization", "proposed_by").order_by("proposed_at"))
+
+
+def roster_differences(person: Person, user, birth_date) -> list[tuple[str, str, str]]:
+    """Where a staff registration (typed, or read from an ID card) differs from the roster
+    record with the same national ID: (what, on the roster, registered). The card alone proves
+    nothing: the school admin approves only data that matches the roster (issue: card reader)."""
+    from django.utils.translation import gettext as _
+
+    from dlep.thaidates import format_be
+
+    pairs = [
+        (_("ชื่อ"), person.first_name.strip(), (user.first_name or "").strip()),
+        (_("นามสกุล"), person.last_name.strip(), (user.last_name or "").strip()),
+        (_("วันเกิด"), format_be(person.birth_date) if person.birth_date else "",
+         format_be(birth_date) if birth_date else ""),
+    ]
+    return [(label, roster, registered) for label, roster, registered in pairs
+            if roster and roster != registered]

@@ -528,6 +528,17 @@ def approve_staff_registration(*, actor, registration) -> Person:
         ))
     if person is not None and person.user_id not in (None, user.pk):
         raise ValidationError(_("ข้อมูลบุคลากรนี้ผูกกับบัญชีผู้ใช้อื่นอยู่แล้ว"))
+    if person is not None:
+        from .selectors import roster_differences
+
+        differences = roster_differences(person, user, registration.birth_date)
+        if differences:
+            raise ValidationError(_(
+                "ข้อมูลที่ลงทะเบียนไม่ตรงกับทะเบียนบุคลากร: %(diff)s — ตรวจสอบกับหลักฐาน "
+                "แล้วแก้ไขทะเบียนให้ถูกต้องก่อนอนุมัติ หรือไม่อนุมัติพร้อมเหตุผล") % {"diff": "; ".join(
+                    _("%(what)s ในทะเบียน “%(roster)s” แต่ลงทะเบียน “%(registered)s”") % {
+                        "what": what, "roster": roster, "registered": registered}
+                    for what, roster, registered in differences)})
     staff_registration.activate_staff(actor=actor, registration=registration)
     if person is None:
         person = create_person(

@@ -73,3 +73,18 @@ def test_moves_through_the_api(api, world):
 
 def test_pending_move_helper_is_a_real_pending_request(world):
     assert pending_move(world).status == MoveStatus.PENDING
+
+
+def test_card_data_with_an_expired_card_is_refused_through_the_api(api, world):
+    import datetime
+
+    r = api.post("/api/v1/staff-registrations/", {
+        "national_id": valid_national_id(), "title_th": "นาง", "first_name": "อำไพ",
+        "last_name": "ดีงาม", "birth_date": "1988-02-29", "position": "teacher",
+        "school_code": world.a.school.code, "email": "ampai2@example.test",
+        "password": "Kru-Thai-2569!", "from_card": True,
+        "card_expiry": (datetime.date.today() - datetime.timedelta(days=1)).isoformat(),
+    }, format="json")
+    assert r.status_code == 400
+    assert "หมดอายุ" in r.content.decode()
+    assert not StaffRegistration.objects.exists()

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.core import mail, signing
+from django.core.exceptions import ValidationError
 
 from accounts import staff_registration
 from accounts.models import AuditEvent, Membership, RegistrationStatus, StaffRegistration, User
@@ -78,7 +79,8 @@ def test_register_verify_and_approve_adds_a_new_person_to_the_roster(
 
 
 def test_a_national_id_on_this_schools_roster_links_to_that_record(client, world):
-    listed = PersonFactory(organization=world.a.school, first_name="ปราณี")
+    listed = PersonFactory(organization=world.a.school, first_name="ปราณี", last_name="สอนดี",
+                           birth_date=datetime.date(1990, 4, 1))
     register(client, world, number=listed.national_id)
     registration = StaffRegistration.objects.get()
     staff_registration.verify_staff_email(staff_registration.verification_token(registration))
@@ -89,6 +91,28 @@ def test_a_national_id_on_this_schools_roster_links_to_that_record(client, world
     listed.refresh_from_db()
     assert listed.user_id == registration.user_id
     assert Person.objects.filter(national_id=listed.national_id).count() == 1
+
+
+def test_data_that_differs_from_the_roster_is_not_approved(client, world):
+    """The card (or the form) alone proves nothing: a name or birth date that differs from the
+    roster record with the same number stops the approval and says what differs."""
+    listed = PersonFactory(organization=world.a.school, first_name="ปราณี", last_name="ใจงาม",
+                           birth_date=datetime.date(1990, 4, 2))
+    register(client, world, number=listed.national_id)
+    registration = StaffRegistration.objects.get()
+    staff_registration.verify_staff_email(staff_registration.verification_token(registration))
+    client.force_login(world.a.users[Role.SCHOOL_ADMIN])
+    page = client.get("/personnel/registrations/").content.decode()
+    assert 'data-testid="roster-differences"' in page
+    assert "ใจงาม" in page
+    with pytest.raises(ValidationError, match="นามสกุล ในทะเบียน “ใจงาม”") as error:
+        services.approve_staff_registration(actor=world.a.users[Role.SCHOOL_ADMIN],
+                                            registration=registration)
+    assert "2 เม.ย. 2533" in str(error.value)
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.PENDING
+    listed.refresh_from_db()
+    assert listed.user_id is None
 
 
 def test_a_national_id_on_another_schools_roster_waits_for_a_move(client, world):
