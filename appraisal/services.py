@@ -36,6 +36,7 @@ from .choices import (
     ApplicationAction,
     ApplicationState,
     CheckKind,
+    FileState,
     ShortenGround,
 )
 from .models import Application, ApplicationEvent, PAResult, QualificationCheck, SubjectArea
@@ -311,6 +312,12 @@ def submit_application(*, actor, application: Application) -> Application:
         raise ValidationError(_("ยังส่งคำขอไม่ได้: ไฟล์หลักฐานยังไม่ครบหรือไม่ผ่านการตรวจสอบ — "
                                 "%(slots)s") % {
             "slots": ", ".join(str(EvidenceSlot(s).label) for s in missing)})
+    pending = [f for f in application.files.all() if f.state in (FileState.WAITING,
+                                                                  FileState.CHECKING)]
+    if pending:
+        # a file still being checked could still be rejected after the school has the request
+        raise ValidationError(_("ระบบยังตรวจสอบไฟล์ไม่เสร็จ: %(files)s — กรุณารอสักครู่แล้วยื่นอีกครั้ง") % {
+            "files": ", ".join(f.original_name for f in pending)})
     before = application.state
     application.state = ApplicationState.SUBMITTED
     application.round_no += 1

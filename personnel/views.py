@@ -14,7 +14,7 @@ from accounts import selectors as org_selectors
 from accounts.exceptions import NotAllowed
 from accounts.models import Organization
 
-from . import imports, presenters, selectors, services
+from . import imports, presenters, sections, selectors, services
 from .forms import CorrectionForm, DecisionForm, DocumentForm, RosterFilterForm
 from .models import Person
 
@@ -60,6 +60,8 @@ def person_detail(request, pk):
         "derived": selectors.derived_values(person, timezone.localdate()),
         "sections": presenters.history_sections(person),
         "can_edit": selectors.can_edit(request.user, person),
+        # sections of higher apps (PA results …), registered in their AppConfig.ready()
+        "extra_sections": sections.sections_for(request, person),
     })
 
 

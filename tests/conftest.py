@@ -29,3 +29,53 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _thaw_certified_applications(request, _django_db_helper):
+    """A transactional test's teardown empties the tables. On SQLite that is a DELETE, which the
+    certification lock (appraisal migration 0003) refuses for a certified application; lift the
+    lock for the clean-up only. (PostgreSQL empties with TRUNCATE, which row triggers ignore.)"""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    import importlib
+
+    from django.db import connection
+
+    from appraisal.models import Application
+
+    if connection.vendor != "sqlite" or not Application.objects.filter(
+            certified_at__isnull=False).exists():
+        return
+    lock = importlib.import_module("appraisal.migrations.0003_certification_lock")
+    with connection.schema_editor() as editor:
+        lock.backwards(None, editor)
+    try:
+        Application.objects.all().delete()
+    finally:
+        with connection.schema_editor() as editor:
+            lock.forwards(None, editor)
+
+
+# Rows that data migrations put in (the ว31/2565 subject areas, the e-learning channels and
+# rules). A transactional test's flush empties them; the next test gets them back.
+SEED_DATA = (
+    ("appraisal.migrations.0002_subject_areas", "add", "appraisal.SubjectArea"),
+    ("elearning.migrations.0002_defaults", "add_defaults", "elearning.Channel"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _seed_data_after_a_flush(request, _django_db_helper):
+    if request.node.get_closest_marker("django_db") is None and not {
+            "db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    for module, function, model in SEED_DATA:
+        if not apps.get_model(model).objects.exists():
+            getattr(importlib.import_module(module), function)(apps, None)

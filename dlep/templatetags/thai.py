@@ -1,3 +1,5 @@
+import datetime
+
 from django import template
 from django.utils.translation import get_language
 
@@ -13,6 +15,12 @@ def thai_date(value, options: str = ""):
     Options, comma-separated: ``long`` (10 พฤษภาคม 2568), ``thai_digits`` (๑๐ พ.ค. ๒๕๖๘),
     ``date`` (drop the time of a datetime). In English pages: 10 May 2568.
     """
+    if isinstance(value, str) and value:
+        # dates kept in JSON (snapshots) are ISO strings
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
     opts = {o.strip() for o in options.split(",") if o.strip()}
     lang = "en" if (get_language() or "th").startswith("en") else "th"
     return format_be(

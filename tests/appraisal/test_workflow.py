@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,12 +17,11 @@ from appraisal.choices import ApplicationState, CheckKind
 from appraisal.models import (
     Application,
     EvidenceFile,
-    PAResult,
     QualificationCheck,
     SubjectArea,
 )
-from personnel.choices import PositionType
-from personnel.models import MoveRequest, MoveStatus, PositionHistory, TeachingLicence
+from personnel.models import MoveRequest, MoveStatus
+from tests.appraisal.factories import add_valid_files, qualified_record
 from tests.factories import PDF_BYTES
 
 PDF = PDF_BYTES
@@ -35,31 +33,7 @@ def pdf_upload(name="a.pdf", data=PDF):
 
 def qualify(person, today=None):
     """Give ``person`` the record of a qualified teacher as of ``today``."""
-    today = today or timezone.localdate()
-    start = today.replace(year=today.year - 5)
-    PositionHistory.objects.create(person=person, effective_on=start,
-                                   position_type=PositionType.TEACHER,
-                                   organization_name=person.organization.name)
-    person.appointed_on = start
-    person.save()
-    TeachingLicence.objects.create(person=person, number="L-1", issued_on=start,
-                                   expires_on=today.replace(year=today.year + 2))
-    from personnel.rules import fiscal_year_be
-
-    PAResult.objects.create(
-        person=person, organization=person.organization,
-        fiscal_year_be=fiscal_year_be(today) - 1,
-        part1_1=50, part1_2=50, part1_3=50, part2_1=30, part2_2=30, part2_3=30,
-        education_level="basic", teaching_hours=18, total_hours=25, workload_met=True,
-        pa3_file=ContentFile(PDF, "pa3.pdf"))
-
-
-def add_valid_files(application):
-    for slot, kind in (("lesson_plan", "pdf"), ("inspiration_video", "video"),
-                       ("teaching_video", "video"), ("outcome", "pdf")):
-        EvidenceFile.objects.create(application=application, slot=slot, position=1,
-                                    file=ContentFile(b"x", f"{slot}.bin"), original_name=slot,
-                                    size=1, state="valid", media_kind=kind)
+    return qualified_record(person, today or timezone.localdate())
 
 
 def new_application(world, **extra):
@@ -318,28 +292,8 @@ def test_after_certification_the_services_refuse_every_change(world, certified):
                               passed=False)
 
 
-@pytest.fixture
-def thaw_at_teardown():
-    """A transactional test's teardown empties the tables; on SQLite that is a DELETE, which the
-    lock refuses for a certified application. Lift the lock for the clean-up only."""
-    yield
-    import importlib
-
-    from django.db import connection
-
-    lock = importlib.import_module("appraisal.migrations.0003_certification_lock")
-    with connection.schema_editor() as editor:
-        lock.backwards(None, editor)
-    try:
-        Application.objects.all().delete()
-    finally:
-        with connection.schema_editor() as editor:
-            lock.forwards(None, editor)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_after_certification_the_database_refuses_every_change(thaw_at_teardown, world,
-                                                                certified):
+def test_after_certification_the_database_refuses_every_change(world, certified):
     """Even code that skips the services cannot change a certified request, its files or its
     checks (the triggers of migration 0003), on SQLite and on PostgreSQL alike."""
     attempts = [
@@ -436,3 +390,11 @@ def test_pa_results_are_entered_by_the_school_and_pass_at_exactly_70(world):
             scores=scores, education_level="basic", teaching_hours=12, total_hours=20,
             pa3_file=pdf_upload())
 
+
+
+def test_a_file_still_being_checked_holds_the_submission(world, ready):
+    EvidenceFile.objects.filter(application=ready, slot="outcome").update(state="checking")
+    with pytest.raises(ValidationError, match="ยังตรวจสอบไฟล์ไม่เสร็จ"):
+        services.submit_application(actor=world.a.users[Role.STAFF], application=ready)
+    ready.refresh_from_db()
+    assert ready.state == ApplicationState.DRAFT

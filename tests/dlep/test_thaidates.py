@@ -47,3 +47,10 @@ def test_english_pages_keep_the_buddhist_year():
 def test_format_be_of_a_bangkok_datetime():
     value = datetime.datetime(2025, 10, 1, 9, 5, tzinfo=ZoneInfo("Asia/Bangkok"))
     assert format_be(value) == "1 ต.ค. 2568 09:05 น."
+
+
+def test_the_filter_reads_iso_dates_kept_in_json():
+    from dlep.templatetags.thai import thai_date
+
+    assert thai_date("2017-05-29") == "29 พ.ค. 2560"
+    assert thai_date("not a date") == "not a date"
