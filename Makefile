@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint clean messages
+.PHONY: run test lint clean messages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,9 @@ clean:
 messages: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+# The benchmark (README "Scale and benchmark"): a synthetic country in PostgreSQL
+# (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dlep_scale), the portal under
+# gunicorn, wrk from Debian. E.g. make bench BENCH_ARGS="--factor 1.0".
+bench: $(VENV)/.installed-run
+	$(BIN)/python -m bench $(BENCH_ARGS)

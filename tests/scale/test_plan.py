@@ -1,0 +1,47 @@
+"""The plan of the synthetic country (no database): the national shape at factor 1.0, and how
+the counts shrink with the factor."""
+
+import pytest
+
+from accounts.rules import LaoType, OrgKind
+from dlep import scale
+
+
+def test_factor_one_is_the_country_of_the_issue():
+    plan = scale.Plan.for_factor(1.0)
+    assert len(plan.provinces) == 77
+    assert plan.districts == 878
+    assert sum(plan.laos.values()) == 7850
+    assert plan.laos[LaoType.PAO] == 76  # every province but Bangkok
+    assert plan.laos[LaoType.PATTAYA] == 1
+    assert sum(plan.units.values()) == 30_000
+    assert plan.people == 500_000
+    assert plan.applications == 60_000
+    assert plan.experts == 20_000  # planned; generated with appraisal part 2
+    assert sum(p[3] for p in scale.PROVINCES) == 878  # the district weights are the real ones
+
+
+def test_a_small_factor_keeps_every_kind_and_the_hot_spots():
+    plan = scale.Plan.for_factor(0.01)
+    assert [p[0] for p in plan.provinces] == [scale.PATTAYA_PROVINCE]  # ชลบุรี first
+    assert all(n >= 1 for n in plan.laos.values())
+    assert plan.people == 5000
+    assert plan.counts_by_kind[OrgKind.SCHOOL] == 300 + 1 + plan.hot_extra_schools
+    assert set(plan.states) == {"draft", "submitted", "at_office", "returned", "qualified"}
+    assert all(n > 0 for n in plan.states.values())
+    assert sum(plan.states.values()) == plan.total_applications
+    # the hot school holds the roster; its neighbours hold the rest of the queue's applicants
+    assert plan.hot_roster - 1 + plan.hot_extra_schools * (scale.HOT_EXTRA_SCHOOL_SIZE - 1) >= (
+        plan.hot_queue + plan.hot_drafts)
+
+
+@pytest.mark.parametrize("factor", [0, -1, 1.5])
+def test_the_factor_is_a_fraction_of_the_country(factor):
+    with pytest.raises(ValueError, match="fraction"):
+        scale.Plan.for_factor(factor)
+
+
+def test_apportion_keeps_the_total_and_the_minimum():
+    assert scale.apportion(10, [1, 1, 1]) == [4, 3, 3]
+    assert scale.apportion(5, [100, 1, 1], minimum=1) == [3, 1, 1]
+    assert sum(scale.apportion(878, [p[3] for p in scale.PROVINCES if p[3]], minimum=1)) == 878
