@@ -42,7 +42,11 @@ def people_for(user):
     own = Q(user_id=user.pk)
     if reach.nothing:
         return Person.objects.filter(own)
-    return Person.objects.filter(reach.q("organization") | own)
+    # Both sides of the OR on the person's own columns (organization_id, user_id): an OR across
+    # the join to the organisation forced a sequential scan of every person (bench, F = 1.0:
+    # 377 ms → under 1 ms).
+    in_reach = Organization.objects.filter(reach.q()).values("pk")
+    return Person.objects.filter(Q(organization_id__in=in_reach) | own)
 
 
 def roster(user, *, organization: Organization | None = None, status: str | None = None,
