@@ -19,6 +19,10 @@ class ApplicationState(models.TextChoices):
     AT_OFFICE = "at_office", _("อยู่ระหว่างตรวจสอบคุณสมบัติ")
     RETURNED = "returned", _("ส่งคืนแก้ไข")
     QUALIFIED = "qualified", _("รับรองคุณสมบัติแล้ว")
+    # seed 004 steps 3–5 (appraisal part 2: appraisal/draw.py, invitations.py, scoring.py)
+    PANEL_APPROVED = "panel_approved", _("อนุมัติแต่งตั้งคณะกรรมการประเมินแล้ว")
+    ASSESSORS_COMPLETE = "assessors_complete", _("ได้กรรมการครบ 3 คน")
+    ASSESSED = "assessed", _("ประเมินครบแล้ว")
 
 
 # The states in which the applicant may change the request and its files.
@@ -87,3 +91,43 @@ class ApplicationAction(models.TextChoices):
     OFFICE_CERTIFIED = "office_certified", _("ผู้อำนวยการรับรองคุณสมบัติ")
     OFFICE_RETURNED = "office_returned", _("หน่วยงานต้นสังกัดส่งคืน")
     TRANSFER_RETURNED = "transfer_returned", _("ส่งคืนเนื่องจากย้ายหน่วยงาน")
+    # appraisal part 2
+    PANEL_APPROVED = "panel_approved", _("อนุมัติแต่งตั้งคณะกรรมการประเมิน")
+    ASSESSORS_DRAWN = "assessors_drawn", _("สุ่มคัดเลือกกรรมการประเมิน")
+    INVITATION_REPLY = "invitation_reply", _("กรรมการตอบรับ/ปฏิเสธ/หมดเวลา/ถูกยกเลิก")
+    ASSESSORS_COMPLETE = "assessors_complete", _("ได้กรรมการครบ 3 คน")
+    ASSESSED = "assessed", _("กรรมการประเมินครบและสรุปผลแล้ว")
+
+
+# --- appraisal part 2: assessors and score sheets (seed 004 steps 4–5) ------------------------
+
+
+class InvitationState(models.TextChoices):
+    """The states of one invitation to assess (seed 004 step 4: 📧 รอตอบรับ ✅ ตอบรับแล้ว
+    ❌ ปฏิเสธ ⏸️ หมดเวลาตอบรับ 🗑️ ถูกยกเลิก)."""
+
+    AWAITING = "awaiting", _("รอตอบรับ")
+    ACCEPTED = "accepted", _("ตอบรับแล้ว")
+    DECLINED = "declined", _("ปฏิเสธ")
+    TIMED_OUT = "timed_out", _("หมดเวลาตอบรับ")
+    CANCELLED = "cancelled", _("ถูกยกเลิก")
+
+
+# A seat is held while its invitation is awaiting a reply or accepted; the others free it.
+SEAT_HOLDING_STATES = frozenset({InvitationState.AWAITING, InvitationState.ACCEPTED})
+# An expert who declined, timed out or was cancelled on an application is never drawn for it again.
+SPENT_STATES = frozenset({InvitationState.DECLINED, InvitationState.TIMED_OUT,
+                          InvitationState.CANCELLED})
+
+
+class Side(models.IntegerChoices):
+    """The sides of the assessment (ว9/2564; seed 004 step 5)."""
+
+    SKILLS = 1, _("ด้านที่ ๑ ด้านทักษะการจัดการเรียนรู้และการจัดการชั้นเรียน")
+    OUTCOMES = 2, _("ด้านที่ ๒ ด้านผลลัพธ์การเรียนรู้ของผู้เรียน")
+    ACADEMIC_WORK = 3, _("ด้านที่ ๓ ด้านผลงานวิชาการ")
+
+
+class DrawOutcome(models.TextChoices):
+    DRAWN = "drawn", _("สุ่มได้ครบตามจำนวนที่นั่งที่ว่าง")
+    POOL_TOO_SMALL = "pool_too_small", _("ผู้มีสิทธิ์ไม่พอ ไม่ได้สุ่ม")

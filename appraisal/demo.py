@@ -90,6 +90,7 @@ def build() -> int:
             part2_2=Decimal(31), part2_3=Decimal(29), education_level="basic",
             teaching_hours=Decimal(18), total_hours=Decimal(26), workload_met=True,
             pa3_file=ContentFile(pdf, "pa3.pdf"))
+    _experts(year)
     admin = Membership.objects.filter(organization=school, role=Role.SCHOOL_ADMIN,
                                       is_active=True).select_related("user").first()
     others = [p for p in teachers if p.user.username != "teacher"
@@ -107,3 +108,29 @@ def build() -> int:
         if n < 2:  # two at the office, one still waiting for the school director
             services.school_certify(actor=admin.user, application=application)
     return len(teachers)
+
+
+def _experts(year_be: int) -> None:
+    """Six experts homed in แพร่ who may assess Thai (primary) for the first two standings, so
+    that a draw for the demo school in นครพนม has a pool (a demo shortcut: written directly)."""
+    from .models import Expert
+
+    province = Organization.objects.filter(code="54").first()
+    if province is None:
+        return
+    area = SubjectArea.objects.get(classroom_type="primary", name="สาขาภาษาไทย")
+    people = Person.objects.filter(organization__path__startswith=province.path,
+                                   position_type=PositionType.TEACHER,
+                                   user__isnull=False).select_related("user").order_by("pk")[:6]
+    for person in people:
+        expert, created = Expert.objects.get_or_create(
+            user=person.user, defaults={
+                "organization": province, "title_th": person.title_th,
+                "first_name": person.first_name, "last_name": person.last_name,
+                "email": person.user.email, "home_organization": person.organization,
+                "position": "ครู วิทยฐานะครูเชี่ยวชาญ",
+                "standings": ["professional", "senior_professional"],
+                "active_from": timezone.localdate().replace(month=1, day=1),
+                "max_concurrent": 3})
+        if created:
+            expert.subject_areas.set([area])

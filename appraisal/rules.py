@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from dlep.thaidates import format_be
@@ -882,3 +882,141 @@ def application_passes(sides: Sequence[Sequence[Decimal]], requested_standing: s
     results = [side_passes(side, requested_standing) for side in sides]  # validate every side
     return all(results)
 
+
+
+# --- appraisal part 2: sides, score sheets, the decision, the draw (seed 004 steps 4–5) ---------
+
+SIDES_BASIC = (1, 2)
+SIDES_EXPERT = (1, 2, 3)
+LEVELS = (1, 2, 3, 4)  # each indicator is scored on levels 1–4 (ว9/2564 assessment forms)
+# Percentages are kept to 4 decimals, cut (never rounded up): a score below the threshold never
+# passes by rounding.
+PERCENT_PLACES = Decimal("0.0001")
+
+
+def sides_for(requested_standing: str) -> tuple[int, ...]:
+    """ว9/2564: sides 1 and 2 for ชำนาญการ and ชำนาญการพิเศษ; side 3 (academic work) too for
+    เชี่ยวชาญ and เชี่ยวชาญพิเศษ."""
+    if requested_standing in (AcademicStanding.EXPERT, AcademicStanding.SENIOR_EXPERT):
+        return SIDES_EXPERT
+    if requested_standing in (AcademicStanding.PROFESSIONAL,
+                              AcademicStanding.SENIOR_PROFESSIONAL):
+        return SIDES_BASIC
+    raise ValueError(f"no assessment for standing {requested_standing!r}")
+
+
+def sheet_percentage(levels: Sequence[int], weights: Sequence[Decimal]) -> Decimal:
+    """One assessor's percentage on one side: Σ level × weight over the best possible
+    4 × Σ weight, × 100 (seed 004: side 2 = 4 indicators × 5, side 1 = 8 indicators × 2.5)."""
+    if len(levels) != len(weights) or not weights:
+        raise ValueError("one level per indicator")
+    if any(level not in LEVELS for level in levels):
+        raise ValueError(f"levels are 1–4 (got {list(levels)})")
+    weights = [Decimal(str(w)) for w in weights]
+    if any(w <= 0 for w in weights):
+        raise ValueError("weights are positive")
+    earned = sum((Decimal(level) * w for level, w in zip(levels, weights, strict=True)),
+                 Decimal(0))
+    best = Decimal(max(LEVELS)) * sum(weights, Decimal(0))
+    return (earned * 100 / best).quantize(PERCENT_PLACES, rounding="ROUND_DOWN")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The assessors' decision: per side (passed, the three percentages) and overall."""
+
+    passed: bool
+    threshold: Decimal
+    sides: dict  # {side: (passed, (p1, p2, p3))}
+
+
+def decide(scores: dict[int, Sequence[Decimal]], requested_standing: str) -> Decision:
+    """ว9/2564 and ก.ค.ศ. letter 679/2566 (seed 004 step 5): a side passes when at least 2 of
+    the 3 assessors give at least the threshold of the requested standing; the application
+    passes when every side of that standing (:func:`sides_for`) passes. ``scores`` maps each
+    side to the three assessors' percentages. Side 3 uses the same threshold as sides 1 and 2
+    (the 2566 letter sets those two; the portal applies the standing's threshold to side 3 too)."""
+    wanted = sides_for(requested_standing)
+    if set(scores) != set(wanted):
+        raise ValueError(f"sides {sorted(scores)} given, {list(wanted)} needed")
+    sides = {side: (side_passes(scores[side], requested_standing),
+                    tuple(Decimal(p) for p in scores[side])) for side in wanted}
+    return Decision(passed=application_passes([scores[s] for s in wanted], requested_standing),
+                    threshold=SIDE_THRESHOLDS[requested_standing], sides=sides)
+
+
+# The draw (appraisal/draw.py). Facts are plain dicts as the draw record stores them (JSON: dates
+# as ISO strings, which compare as the dates do), so that the verifier applies exactly these
+# functions to exactly what was recorded.
+EXCLUSION_REASONS = {
+    "no_account": gettext_lazy("ยังไม่มีบัญชีผู้ใช้ในระบบ หรือบัญชีถูกระงับ"),
+    "inactive": gettext_lazy("ไม่อยู่ในช่วงเวลาที่ขึ้นบัญชี หรือถูกระงับ"),
+    "subject": gettext_lazy("ไม่ได้ขึ้นบัญชีในสาขา/ประเภทห้องเรียนของคำขอ"),
+    "standing": gettext_lazy("ไม่ได้ขึ้นบัญชีสำหรับวิทยฐานะที่ขอ"),
+    "cap": gettext_lazy("มีงานประเมินค้างอยู่เต็มจำนวนที่กำหนด"),
+    "applicant": gettext_lazy("เป็นผู้ขอรับการประเมินเอง"),
+    "same_school": gettext_lazy("อยู่สถานศึกษาเดียวกับผู้ขอ"),
+    "same_lao": gettext_lazy("อยู่ อปท. เดียวกับผู้ขอ"),
+    "spent": gettext_lazy("เคยปฏิเสธ หมดเวลาตอบรับ หรือถูกยกเลิกในคำขอนี้แล้ว"),
+    "seated": gettext_lazy("เป็นกรรมการของคำขอนี้อยู่แล้ว"),
+}
+
+
+def exclusion_reason(expert: dict, application: dict) -> str | None:
+    """Why the expert cannot be drawn for the application (a key of ``EXCLUSION_REASONS``), or
+    None when they can. RULES.md §4.5 step 4 and issue 6: same subject area and classroom type;
+    registered for the requested standing; active on the day; under their cap of open
+    assignments; not the applicant; not of the applicant's school or LAO; not anyone who already
+    declined, timed out or was cancelled on this application, nor a sitting assessor of it."""
+    if expert["id"] in application["spent_expert_ids"]:
+        return "spent"
+    if expert["id"] in application["seated_expert_ids"]:
+        return "seated"
+    if (expert["user_id"] is not None
+            and expert["user_id"] == application["applicant_user_id"]) \
+            or expert["same_national_id"]:
+        return "applicant"
+    paths = [p for p in [expert["home_path"], *expert["member_paths"]] if p]
+    if any(p.startswith(application["school_path"]) for p in paths):
+        return "same_school"
+    if application["lao_path"] and any(p.startswith(application["lao_path"]) for p in paths):
+        return "same_lao"
+    if expert["user_id"] is None or not expert["user_active"]:
+        return "no_account"
+    day = application["as_of"]
+    if not expert["is_active"] or expert["active_from"] > day or (
+            expert["active_to"] is not None and expert["active_to"] < day):
+        return "inactive"
+    if application["subject_area_id"] not in expert["subject_area_ids"] \
+            or application["classroom_type"] not in expert["classroom_types"]:
+        return "subject"
+    if application["requested_standing"] not in expert["standings"]:
+        return "standing"
+    if expert["open_assignments"] >= expert["max_concurrent"]:
+        return "cap"
+    return None
+
+
+def picks_from_values(pool: Sequence[int], values: Sequence[int]) -> list[int]:
+    """The picks a draw's random values make from its pool: value i is an index into what is
+    left of the sorted pool after the earlier picks (a partial Fisher–Yates shuffle), so every
+    ordered choice of ``len(values)`` distinct members is equally likely when each value is
+    uniform over the members left. Raises ValueError for a value out of range."""
+    remaining = sorted(pool)
+    if len(set(remaining)) != len(remaining):
+        raise ValueError("the pool has a member twice")
+    picks = []
+    for value in values:
+        if not isinstance(value, int) or isinstance(value, bool) \
+                or not 0 <= value < len(remaining):
+            raise ValueError(f"value {value!r} is not an index into {len(remaining)} members")
+        picks.append(remaining.pop(value))
+    return picks
+
+
+def draw_values(pool_size: int, needed: int, randbelow) -> list[int]:
+    """The random values of one draw: ``randbelow(n)`` for n = pool size, pool size − 1, …
+    (``secrets.randbelow`` in the portal: the operating system's secure generator)."""
+    if needed > pool_size:
+        raise ValueError("the pool is smaller than the seats to fill")
+    return [randbelow(pool_size - i) for i in range(needed)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import BigIntegerField, Prefetch, Q
+from django.db.models.functions import Cast
+from guardian.models import UserObjectPermission
 
 from accounts import scoping
 from accounts.scoping import Access
@@ -13,15 +15,24 @@ from .models import Application, ApplicationEvent, EvidenceFile, PAResult, Quali
 
 
 def applications_for(user):
-    """Every application ``user`` may read: their own, and those of the units they work on.
-    (Assessors' single-object grants join here with the appraisal part 2.)"""
+    """Every application ``user`` may read: their own, those of the units they work on, and
+    those they assess: an accepted assessor, from any province, holds a django-guardian grant
+    ``appraisal.view_application`` on each application assigned to them (given on acceptance,
+    taken back on cancellation: ``appraisal.invitations``). One query, the grants a subquery."""
     if not getattr(user, "is_authenticated", False):
         return Application.objects.none()
     reach = scoping.reach(user, Access.WORK)
-    own = Q(person__user_id=user.pk)
+    own = Q(person__user_id=user.pk) | Q(pk__in=_granted_application_ids(user))
     if reach.nothing:
         return Application.objects.filter(own)
     return Application.objects.filter(reach.q("organization") | own)
+
+
+def _granted_application_ids(user):
+    return UserObjectPermission.objects.filter(
+        user_id=user.pk, content_type__app_label="appraisal",
+        content_type__model="application", permission__codename="view_application",
+    ).annotate(application_id=Cast("object_pk", BigIntegerField())).values("application_id")
 
 
 def application_for(user, pk) -> Application:

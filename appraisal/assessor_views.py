@@ -1,0 +1,518 @@
+"""Pages of appraisal part 2 (seed 004 steps 3–5): the expert registry, the office's approval,
+draw and invitations, the draw record with its verification, the assessor's queue, invitation,
+applicant's file and score sheet, and the summary PDF. Thin: parse, call a service or a read
+function, render. Anything out of the user's reach is a 404."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.exceptions import NotAllowed
+from personnel.choices import AcademicStanding
+
+from . import checks, experts, invitations, rules, scoring, selectors
+from . import draw as draws
+from .assessment_forms import (
+    ApproveForm,
+    ExpertFilterForm,
+    ExpertForm,
+    ImportForm,
+    ReasonForm,
+)
+from .choices import DrawOutcome, InvitationState, Side
+from .models import Application, AssessorDraw, Expert, Invitation, ScoreSheet
+
+PAGE_SIZE = 50
+REPORT_ROWS_SHOWN = 200
+# the application's states in which its page shows the assessment section
+ASSESSMENT_STATES = frozenset({"qualified", "panel_approved", "assessors_complete", "assessed"})
+
+
+def _errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _404(message=None):
+    return Http404(message or _("ไม่พบรายการนี้ หรือคุณไม่มีสิทธิ์เข้าถึง"))
+
+
+# --- the dashboard -------------------------------------------------------------------------------
+
+def assessor_panel(user, membership):
+    """On the dashboard: the registry for its keepers (a link, no query), and the user's own
+    work as an assessor, on the first card only (one query a page)."""
+    from accounts.dashboard import Panel, PanelItem
+
+    items = []
+    if membership.role in experts.MANAGER_ROLES:
+        items.append(PanelItem(label=_("บัญชีรายชื่อผู้ทรงคุณวุฒิ"), url=reverse("expert_list")))
+    if not user.__dict__.get("_assessor_panel_done"):
+        user.__dict__["_assessor_panel_done"] = True
+        counts = dict(Invitation.objects.filter(
+            expert__user_id=user.pk,
+            state__in=[InvitationState.AWAITING, InvitationState.ACCEPTED],
+        ).exclude(state=InvitationState.ACCEPTED, sheet__submitted_at__isnull=False)
+            .values_list("state").annotate(n=Count("pk")))
+        if counts:
+            url = reverse("assessor_queue")
+            items += [PanelItem(label=_("คำเชิญเป็นกรรมการรอตอบรับ"),
+                                value=counts.get(InvitationState.AWAITING, 0), url=url),
+                      PanelItem(label=_("คำขอที่ต้องประเมิน"),
+                                value=counts.get(InvitationState.ACCEPTED, 0), url=url)]
+    if not items:
+        return None
+    return Panel(title=_("การประเมินโดยผู้ทรงคุณวุฒิ"), items=items)
+
+
+# --- the expert registry ------------------------------------------------------------------------
+
+def _require_manager(user) -> None:
+    if not experts.may_manage_experts(user):
+        raise NotAllowed()
+
+
+@login_required
+def expert_list(request):
+    _require_manager(request.user)
+    form = ExpertFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = experts.expert_list(request.user, q=filters.get("q", ""),
+                             subject_area=filters.get("subject_area"),
+                             standing=filters.get("standing", ""))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    standing_labels = dict(AcademicStanding.choices)
+    return render(request, "appraisal/expert_list.html", {
+        "form": form, "page": page, "standing_labels": standing_labels,
+    })
+
+
+def _expert_initial(expert: Expert) -> dict:
+    return {
+        "organization": expert.organization_id, "title_th": expert.title_th,
+        "first_name": expert.first_name, "last_name": expert.last_name,
+        "national_id": expert.national_id or "", "email": expert.email, "phone": expert.phone,
+        "position": expert.position,
+        "home_organization_code": expert.home_organization.code
+        if expert.home_organization_id else "",
+        "home_organization_name": expert.home_organization_name,
+        "subject_areas": [a.pk for a in expert.subject_areas.all()],
+        "standings": expert.standings, "active_from": expert.active_from,
+        "active_to": expert.active_to, "max_concurrent": expert.max_concurrent,
+        "is_active": expert.is_active, "note": expert.note,
+        "username": expert.user.username if expert.user_id else "",
+    }
+
+
+def _expert_form_page(request, expert: Expert | None):
+    initial = _expert_initial(expert) if expert else {
+        "active_from": timezone.localdate(), "max_concurrent": 3, "is_active": True}
+    form = ExpertForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = experts.save_expert(actor=request.user, expert=expert,
+                                        **form.service_kwargs())
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                _errors(request, error)
+        else:
+            messages.success(request, _("บันทึกข้อมูลผู้ทรงคุณวุฒิแล้ว"))
+            return redirect("expert_edit", saved.pk)
+    return render(request, "appraisal/expert_form.html", {"form": form, "expert": expert})
+
+
+@login_required
+def expert_new(request):
+    _require_manager(request.user)
+    return _expert_form_page(request, None)
+
+
+@login_required
+def expert_edit(request, pk):
+    _require_manager(request.user)
+    try:
+        expert = experts.expert_for(request.user, pk)
+    except Expert.DoesNotExist:
+        raise _404() from None
+    return _expert_form_page(request, expert)
+
+
+@login_required
+@require_POST
+def expert_account(request, pk):
+    """"Invite to the portal": an account and a link to set its password."""
+    _require_manager(request.user)
+    try:
+        expert = experts.expert_for(request.user, pk)
+    except Expert.DoesNotExist:
+        raise _404() from None
+    try:
+        user = experts.create_expert_account(actor=request.user, expert=expert)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("ผูกบัญชีผู้ใช้ %(username)s แล้ว (ส่งลิงก์ตั้งรหัสผ่านทางอีเมล "
+                                    "เมื่อสร้างบัญชีใหม่)") % {"username": user.username})
+    return redirect("expert_edit", expert.pk)
+
+
+@login_required
+def expert_import(request):
+    _require_manager(request.user)
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        report = experts.run_expert_import(actor=request.user, upload=form.cleaned_data["file"],
+                                           good_rows_only=form.cleaned_data["good_rows_only"])
+        if report.file_error:
+            form.add_error("file", report.file_error)
+    return render(request, "appraisal/expert_import.html", {
+        "form": form, "report": report,
+        "problems": report.problems[:REPORT_ROWS_SHOWN] if report else [],
+        "columns": experts.COLUMNS,
+    })
+
+
+@login_required
+@require_safe
+def expert_import_template(request):
+    _require_manager(request.user)
+    response = HttpResponse(
+        experts.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="experts-template.xlsx"'
+    return response
+
+
+# --- the office: approve, draw, cancel, the draw record, the summary ------------------------------
+
+def _application_or_404(user, pk) -> Application:
+    found = selectors.applications_for(user).select_related(
+        "person", "organization", "office", "subject_area").filter(pk=pk).first()
+    if found is None:
+        raise _404(_("ไม่พบคำขอนี้ หรือคุณไม่มีสิทธิ์เข้าถึง"))
+    return found
+
+
+def _back(application_pk: int):
+    return redirect(reverse("application_detail", args=[application_pk]) + "#assessment")
+
+
+@login_required
+@require_POST
+def assessment_approve(request, pk):
+    application = _application_or_404(request.user, pk)
+    form = ApproveForm(request.POST)
+    form.is_valid()
+    try:
+        draws.approve_for_assessment(application, actor=request.user,
+                                     meeting_ref=form.cleaned_data.get("meeting_ref", ""))
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("บันทึกการอนุมัติแต่งตั้งคณะกรรมการประเมินแล้ว"))
+    return _back(application.pk)
+
+
+@login_required
+@require_POST
+def assessment_draw(request, pk):
+    application = _application_or_404(request.user, pk)
+    try:
+        draw = draws.draw_assessors(application, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        if draw.outcome == DrawOutcome.DRAWN:
+            messages.success(request, _("สุ่มกรรมการประเมินได้ %(n)d คน และส่งคำเชิญแล้ว") % {
+                "n": len(draw.picks)})
+        else:
+            messages.error(request, draws.short_pool_message(draw))
+    return _back(application.pk)
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, pk):
+    invitation = invitations.invitations_for(request.user).filter(pk=pk).select_related(
+        "application").first()
+    if invitation is None:
+        raise _404()
+    form = ReasonForm(request.POST)
+    try:
+        invitations.cancel_invitation(invitation, actor=request.user,
+                                      reason=form.data.get("reason", ""))
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("ยกเลิกคำเชิญแล้ว และสุ่มกรรมการแทน"))
+    return _back(invitation.application_id)
+
+
+@login_required
+@require_safe
+def draw_detail(request, pk):
+    """The record of one draw, recomputed and checked on every view."""
+    try:
+        draw = draws.draw_for(request.user, pk)
+    except AssessorDraw.DoesNotExist:
+        raise _404() from None
+    result = draws.verify_draw(draw)
+    if request.GET.get("format") == "json":
+        response = JsonResponse({"record": draws.record_of(draw), "digest": draw.digest,
+                                 "verified": result.ok, "problems": result.problems},
+                                json_dumps_params={"ensure_ascii": False, "indent": 1})
+        response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}.json"'
+        return response
+    named = draws.experts_named(draw.candidates and [int(k) for k in draw.candidates])
+    excluded = [(named.get(int(k)), k, rules.EXCLUSION_REASONS.get(reason, reason))
+                for k, reason in sorted(draw.excluded.items(), key=lambda kv: int(kv[0]))]
+    return render(request, "appraisal/draw_detail.html", {
+        "draw": draw, "application": draw.application, "result": result,
+        "pool": [(i, named.get(i)) for i in draw.pool],
+        "picks": [(seat, named.get(e), value) for seat, e, value in
+                  zip(draw.seats, draw.picks, draw.values, strict=False)],
+        "excluded": excluded,
+        "short_message": draws.short_pool_message(draw)
+        if draw.outcome == DrawOutcome.POOL_TOO_SMALL else "",
+    })
+
+
+@login_required
+@require_safe
+def assessment_summary_pdf(request, pk):
+    application = _application_or_404(request.user, pk)
+    if not scoring.may_see_scores(request.user, application):
+        raise _404()
+    from .summary_pdf import summary_pdf
+
+    try:
+        data = summary_pdf(application)
+    except ValidationError as error:
+        raise _404(error.messages[0]) from None
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="assessment-{application.pk}.pdf"'
+    return response
+
+
+# --- the assessor ------------------------------------------------------------------------------
+
+@login_required
+def assessor_queue(request):
+    """งานประเมินของฉัน: invitations awaiting a reply and the applications accepted."""
+    rows = list(invitations.assessor_queue(request.user))
+    return render(request, "appraisal/assessor_queue.html", {
+        "awaiting": [i for i in rows if i.state == InvitationState.AWAITING],
+        "accepted": [i for i in rows if i.state == InvitationState.ACCEPTED],
+    })
+
+
+def _own_invitation(user, pk) -> Invitation:
+    try:
+        return invitations.own_invitation(user, pk)
+    except Invitation.DoesNotExist:
+        raise _404() from None
+
+
+@login_required
+def invitation_detail(request, pk):
+    invitation = _own_invitation(request.user, pk)
+    return render(request, "appraisal/invitation_detail.html", {
+        "invitation": invitation, "application": invitation.application,
+        "can_reply": invitation.state == InvitationState.AWAITING
+        and invitation.reply_by >= timezone.now(),
+        "reason_form": ReasonForm(),
+    })
+
+
+@login_required
+@require_POST
+def invitation_reply(request, pk, answer):
+    if answer not in ("accept", "decline"):
+        raise _404()
+    invitation = _own_invitation(request.user, pk)
+    try:
+        if answer == "accept":
+            invitations.accept_invitation(invitation, actor=request.user)
+        else:
+            invitations.decline_invitation(invitation, actor=request.user,
+                                           reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("invitation_detail", invitation.pk)
+    if answer == "accept":
+        messages.success(request, _("ตอบรับแล้ว ท่านเปิดข้อมูลและหลักฐานของผู้ขอ และบันทึกผลการประเมินได้"))
+        return redirect("assessor_application", invitation.pk)
+    messages.success(request, _("ปฏิเสธคำเชิญแล้ว"))
+    return redirect("assessor_queue")
+
+
+def _accepted(user, pk) -> Invitation:
+    invitation = _own_invitation(user, pk)
+    if invitation.state != InvitationState.ACCEPTED or not invitations.is_assessor(
+            user, invitation.application):
+        raise _404()
+    return invitation
+
+
+@login_required
+@require_safe
+def assessor_application(request, pk):
+    """The applicant's data and evidence, for an accepted assessor; videos play in the page
+    (streamed through ``evidence_download``, with seeking)."""
+    invitation = _accepted(request.user, pk)
+    application = invitation.application
+    files = list(application.files.order_by("slot", "position"))
+    snapshot = application.snapshot or checks.applicant_snapshot(
+        checks.load_person(application.person_id), application)
+    return render(request, "appraisal/assessor_application.html", {
+        "invitation": invitation, "application": application, "files": files,
+        "snapshot": snapshot,
+    })
+
+
+def _sheet(user, pk) -> ScoreSheet:
+    invitation = _accepted(user, pk)
+    try:
+        return scoring.own_sheet(user, invitation.pk)
+    except ScoreSheet.DoesNotExist:
+        raise _404() from None
+
+
+def _posted_scores(post, rubrics) -> tuple[dict, dict]:
+    levels, notes = {}, {}
+    for rubric in rubrics:
+        for indicator in rubric.indicators.all():
+            key = f"level-{indicator.pk}"
+            if key in post:
+                levels[str(indicator.pk)] = post.get(key) or None
+        side = str(rubric.side)
+        if f"strengths-{side}" in post or f"remarks-{side}" in post:
+            notes[side] = {"strengths": post.get(f"strengths-{side}", ""),
+                           "remarks": post.get(f"remarks-{side}", "")}
+    return levels, notes
+
+
+@login_required
+def score_sheet(request, pk):
+    """The score sheet: a level per indicator, strengths and remarks per side; drafts save by
+    themselves (static/js/scoring.js) and with the button; "submit" locks it."""
+    sheet = _sheet(request.user, pk)
+    application = sheet.invitation.application
+    try:
+        rubrics = scoring.rubrics_for(application.requested_standing)
+    except ValidationError as error:
+        raise _404(error.messages[0]) from None
+    if request.method == "POST":
+        levels, notes = _posted_scores(request.POST, rubrics)
+        try:
+            sheet = scoring.save_draft(sheet, actor=request.user, levels=levels, notes=notes)
+            if request.POST.get("submit"):
+                sheet = scoring.submit_score_sheet(sheet, actor=request.user)
+                messages.success(request, _("ส่งผลการประเมินแล้ว แบบประเมินนี้แก้ไขไม่ได้อีก"))
+            else:
+                messages.success(request, _("บันทึกร่างแล้ว"))
+        except ValidationError as error:
+            _errors(request, error)
+        return redirect("score_sheet", pk)
+    sides = []
+    for rubric in rubrics:
+        note = sheet.notes.get(str(rubric.side), {})
+        sides.append({
+            "rubric": rubric, "side": rubric.side,
+            "indicators": [(i, sheet.levels.get(str(i.pk))) for i in rubric.indicators.all()],
+            "best": sum(i.weight for i in rubric.indicators.all()) * max(rules.LEVELS),
+            "strengths": note.get("strengths", ""), "remarks": note.get("remarks", ""),
+            "percentage": sheet.percentages.get(str(rubric.side)),
+        })
+    return render(request, "appraisal/score_sheet.html", {
+        "sheet": sheet, "invitation": sheet.invitation, "application": application,
+        "sides": sides, "levels": rules.LEVELS, "locked": sheet.submitted_at is not None,
+        "threshold": rules.SIDE_THRESHOLDS[application.requested_standing],
+    })
+
+
+@login_required
+@require_POST
+def score_sheet_draft(request, pk):
+    """Autosave (JSON): ``{"levels": {id: 1–4|null}, "notes": {side: {...}}}`` → the saved
+    percentages."""
+    sheet = _sheet(request.user, pk)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"error": _("ข้อมูลไม่ถูกต้อง")}, status=400)
+    if not isinstance(body, dict):
+        return JsonResponse({"error": _("ข้อมูลไม่ถูกต้อง")}, status=400)
+    try:
+        sheet = scoring.save_draft(sheet, actor=request.user, levels=body.get("levels") or {},
+                                   notes=body.get("notes") or {})
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse({"saved_at": timezone.localtime(sheet.updated_at).strftime("%H:%M:%S"),
+                         "percentages": sheet.percentages})
+
+
+@login_required
+@require_POST
+def score_sheet_submit(request, pk):
+    sheet = _sheet(request.user, pk)
+    try:
+        scoring.submit_score_sheet(sheet, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("ส่งผลการประเมินแล้ว แบบประเมินนี้แก้ไขไม่ได้อีก"))
+    return redirect("score_sheet", pk)
+
+
+# --- helpers for the application page's section (templatetags/assessment.py) -------------------
+
+def section_context(user, application: Application) -> dict:
+    """What the assessment section of the application's page shows to ``user``: everything to
+    the office; to an assessor, a link to their own sheet only (never the others' scores).
+    Nothing, and no query, before the office director's certification."""
+    context = {"show": False, "application": application}
+    if application.state not in ASSESSMENT_STATES:
+        return context
+    own = Invitation.objects.filter(application=application, expert__user_id=user.pk,
+                                    state=InvitationState.ACCEPTED).first()
+    if own is not None:
+        context.update(show=True, own_invitation=own)
+    if not scoring.may_see_scores(user, application):
+        return context
+    can_run = draws.may_run_assessment(user, application)
+    invites = list(application.invitations.select_related("expert", "draw").order_by(
+        "seat", "invited_at", "pk"))
+    context.update(
+        show=True, office=True,
+        can_run=can_run and application.state in (
+            "qualified", "panel_approved", "assessors_complete"),
+        can_approve=can_run and application.state == "qualified",
+        can_draw=can_run and application.state == "panel_approved"
+        and bool(draws.vacant_seats(application)),
+        invitations=invites,
+        holding={InvitationState.AWAITING, InvitationState.ACCEPTED},
+        draws=list(application.draws.order_by("sequence")),
+        states=InvitationState,
+        approve_form=ApproveForm(),
+    )
+    if application.state != "qualified":
+        context["overview"] = scoring.overview(application)
+        context["sides"] = [Side(s) for s in rules.sides_for(application.requested_standing)]
+    return context
