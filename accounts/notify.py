@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import transaction
 
 from .models import Notification
@@ -19,6 +20,8 @@ def notify(users, subject: str, body: str = "", url: str = "", *, email: bool = 
     )
     addresses = sorted({u.email for u in users if u.email})
     if email and addresses:
-        text = f"{body}\n\n{url}" if url else str(body)
+        # the bell keeps the portal's own path; an email needs the whole address
+        link = settings.PORTAL_URL.rstrip("/") + url if url.startswith("/") else url
+        text = f"{body}\n\n{link}" if link else str(body)
         for address in addresses:  # one email each: recipients must not see each other
             email_after_commit([address], subject, text)

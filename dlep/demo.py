@@ -21,7 +21,9 @@ from pythainlp.transliterate import romanize
 from accounts import national_id
 from accounts.models import Membership, Organization, User
 from accounts.rules import CommitteeKind, LaoType, OrgKind, Role, SchoolType
+from appraisal import demo as appraisal_demo
 from committees.models import Committee
+from elearning import demo as elearning_demo
 from personnel.choices import (
     AcademicStanding,
     DegreeLevel,
@@ -252,6 +254,8 @@ def build(stdout=None) -> Summary:
 
     summary.people_created = _build_roster(orgs)
     _build_certification(orgs)
+    elearning_demo.build(orgs)
+    appraisal_demo.build()
     return summary
 
 

@@ -313,3 +313,75 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Card reader (cardreader/) --------------------------------------------------------------------
+# The local agent (python -m cardreader.agent) on the user's computer: the page calls it here.
+CARDREADER_AGENT_URL = env("CARDREADER_AGENT_URL", default="http://127.0.0.1:8765")
+# The portal's origins the agent answers (CORS); the agent reads the same variable.
+CARDREADER_ALLOWED_ORIGINS = env.list(
+    "CARDREADER_ALLOWED_ORIGINS", default=["http://127.0.0.1:8000", "http://localhost:8000"]
+)
+
+# --- Evidence files of appraisal applications (appraisal/media.py, evidence.py, uploads.py) -----
+# Largest file per real kind; videos of a teaching hour reach several GB (at least 2 GB must pass).
+EVIDENCE_MAX_VIDEO_BYTES = env.int("EVIDENCE_MAX_VIDEO_BYTES", default=5 * 1024**3)
+EVIDENCE_MAX_DOCUMENT_BYTES = env.int("EVIDENCE_MAX_DOCUMENT_BYTES", default=100 * 1024**2)
+# Pillow's own decompression-bomb threshold by default.
+EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=89_478_485)
+# Resumable (tus) uploads are appended here until complete, then moved into the default storage.
+EVIDENCE_UPLOAD_DIR = Path(env("EVIDENCE_UPLOAD_DIR", default=str(DATA_DIR / "uploads")))
+# The browser sends a file in requests of this size: below a proxy's body limit (docs/deploy.md,
+# client_max_body_size 50m) and small enough to arrive within gunicorn's timeout on a slow line.
+EVIDENCE_UPLOAD_CHUNK_BYTES = env.int("EVIDENCE_UPLOAD_CHUNK_BYTES", default=16 * 1024**2)
+# An unfinished upload untouched for this long is deleted.
+EVIDENCE_UPLOAD_EXPIRY_HOURS = env.int("EVIDENCE_UPLOAD_EXPIRY_HOURS", default=72)
+# A check still running after this long is taken to be lost (its worker died) and queued again.
+EVIDENCE_CHECK_TIMEOUT_MINUTES = env.int("EVIDENCE_CHECK_TIMEOUT_MINUTES", default=30)
+# Checks that start and never end (a file that kills the worker each time) are given up after this
+# many attempts; the file is rejected and the applicant asked to upload it again.
+EVIDENCE_MAX_CHECK_ATTEMPTS = env.int("EVIDENCE_MAX_CHECK_ATTEMPTS", default=3)
+# The Celery queue of the checks; empty: the default queue. A deployment may give the long video
+# checks workers of their own (`celery worker -Q evidence`) so that emails never wait behind them.
+EVIDENCE_CHECK_QUEUE = env("EVIDENCE_CHECK_QUEUE", default="")
+# clamd for a virus scan of every evidence file, e.g. tcp://clamav:3310 or unix:///run/clamd.sock;
+# empty: no scan (recorded on each file).
+CLAMAV_URL = env("CLAMAV_URL", default="")
+CLAMAV_TIMEOUT_SECONDS = env.float("CLAMAV_TIMEOUT_SECONDS", default=120.0)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "evidence-requeue-stuck-checks": {
+        "task": "appraisal.tasks.requeue_stuck_checks",
+        "schedule": 300.0,
+    },
+    "evidence-purge-abandoned-uploads": {
+        "task": "appraisal.tasks.purge_abandoned_uploads",
+        "schedule": 3600.0,
+    },
+}
+
+# --- Assessors of academic-standing applications (appraisal/invitations.py, scoring.py) ---------
+# An invited expert replies within this many days; then the invitation times out and the seat is
+# drawn again (Celery beat, appraisal.assessment_tasks.expire_invitations).
+INVITATION_REPLY_DAYS = env.int("INVITATION_REPLY_DAYS", default=3)
+# An accepted assessor submits the score sheet within this many days of accepting ...
+ASSESSMENT_SCORING_DAYS = env.int("ASSESSMENT_SCORING_DAYS", default=30)
+# ... and is reminded once a day from this many days before that date until they submit.
+ASSESSMENT_REMINDER_DAYS = env.int("ASSESSMENT_REMINDER_DAYS", default=7)
+# How often beat looks for invitations past their reply date, and the queue of these beat tasks
+# (empty: Celery's default queue; the integration test gives them a queue of its own).
+ASSESSMENT_EXPIRE_EVERY_SECONDS = env.float("ASSESSMENT_EXPIRE_EVERY_SECONDS", default=900.0)
+ASSESSMENT_BEAT_QUEUE = env("ASSESSMENT_BEAT_QUEUE", default="")
+_assessment_beat_options = {"queue": ASSESSMENT_BEAT_QUEUE} if ASSESSMENT_BEAT_QUEUE else {}
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "assessment-expire-invitations": {
+        "task": "appraisal.assessment_tasks.expire_invitations",
+        "schedule": ASSESSMENT_EXPIRE_EVERY_SECONDS,
+        "options": _assessment_beat_options,
+    },
+    "assessment-remind-assessors": {
+        "task": "appraisal.assessment_tasks.remind_assessors",
+        "schedule": 6 * 3600.0,
+        "options": _assessment_beat_options,
+    },
+}

@@ -5,6 +5,9 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from accounts import issuing_api, registration_api
+from appraisal import api as appraisal_api
+from appraisal import assessment_api
+from elearning import api as elearning_api
 from personnel import api as personnel_api
 from personnel import roster_api
 
@@ -20,6 +23,22 @@ router.register("staff-registrations", roster_api.StaffRegistrationViewSet,
                 basename="staff-registration")
 router.register("moves", roster_api.MoveViewSet, basename="move")
 router.register("issuing", issuing_api.IssuingJobViewSet, basename="issuing-job")
+router.register("pa-results", appraisal_api.PAResultViewSet, basename="pa-result")
+router.register("applications", appraisal_api.ApplicationViewSet, basename="application")
+router.register("qualification-checks", appraisal_api.QualificationCheckViewSet,
+                basename="qualification-check")
+router.register("experts", assessment_api.ExpertViewSet, basename="expert")
+router.register("assessor-draws", assessment_api.AssessorDrawViewSet, basename="assessor-draw")
+router.register("invitations", assessment_api.InvitationViewSet, basename="invitation")
+router.register("score-sheets", assessment_api.ScoreSheetViewSet, basename="score-sheet")
+router.register("assessments", assessment_api.AssessmentViewSet, basename="assessment")
+router.register("elearning/channels", elearning_api.ChannelViewSet, basename="elearning-channel")
+router.register("elearning/courses", elearning_api.CourseViewSet, basename="elearning-course")
+router.register("elearning/rounds", elearning_api.RoundViewSet, basename="elearning-round")
+router.register("elearning/completions", elearning_api.CompletionViewSet,
+                basename="elearning-completion")
+router.register("elearning/status", elearning_api.ComplianceViewSet, basename="elearning-status")
+router.register("elearning/reports", elearning_api.UnitReportViewSet, basename="elearning-report")
 
 api_v1 = [
     path("auth/token/", accounts_api.obtain_token, name="token"),
@@ -30,6 +49,8 @@ api_v1 = [
 urlpatterns = [
     path("", include("accounts.urls")),
     path("personnel/", include("personnel.urls")),
+    path("elearning/", include("elearning.urls")),
+    path("appraisal/", include("appraisal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

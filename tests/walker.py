@@ -22,6 +22,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.elearning import helpers as elearning_samples
 from tests.factories import (
     World,
     certification_round,
@@ -60,6 +61,24 @@ PUBLIC = {
     "password_reset_confirm",  # the link from the reset email
     "password_reset_complete",
 }
+
+
+def _appraisal():
+    from tests.appraisal import factories
+
+    return factories
+
+
+def _assessment():
+    from tests.appraisal import assessment_factories
+
+    return assessment_factories
+
+
+def _evidence():
+    from tests.appraisal import media_factory
+
+    return media_factory
 
 
 def a_notification(w):
@@ -113,6 +132,62 @@ SAMPLES: dict[str, Callable[[World], dict]] = {
     "api:person-change-status": lambda w: {"pk": w.a.person.pk},
     "certification_round": lambda w: {"pk": certification_round(w.a).pk},
     "certification_lao": lambda w: {"pk": certification_round(w.a).pk, "lao_pk": w.a.lao.pk},
+    # the application's pages (appraisal/urls.py)
+    "application_detail": lambda w: {"pk": _appraisal().application_of(w.a).pk},
+    "application_action": lambda w: {"pk": _appraisal().application_of(w.a).pk,
+                                     "action": "submit"},
+    "check_record": lambda w: {"pk": _appraisal().check_of(w.a).application_id,
+                               "check_pk": _appraisal().check_of(w.a).pk, "level": "officer"},
+    "check_file": lambda w: {"pk": _appraisal().check_of(w.a).application_id,
+                             "check_pk": _appraisal().check_of(w.a).pk, "level": "officer"},
+    # PA results and applications (appraisal/pa_urls.py, appraisal/api.py)
+    "pa_edit": lambda w: {"pk": _appraisal().pa_result_of(w.a).pk},
+    "pa_pa3": lambda w: {"pk": _appraisal().pa_result_of(w.a).pk},
+    "api:pa-result-detail": lambda w: {"pk": _appraisal().pa_result_of(w.a).pk},
+    "api:pa-result-pa3": lambda w: {"pk": _appraisal().pa_result_of(w.a).pk},
+    **{f"api:application-{name}": (lambda w: {"pk": _appraisal().application_of(w.a).pk})
+       for name in ("detail", "submit", "school-certify", "school-return", "office-certify",
+                    "office-return", "rerun-checks", "checks", "preview-checks", "history",
+                    "files")},
+    "api:qualification-check-record": lambda w: {"pk": _appraisal().check_of(w.a).pk},
+    # evidence files (appraisal/upload_urls.py): a tus upload, the states, a stored file
+    "evidence_upload": lambda w: {"pk": _evidence().upload_of(w.a).pk},
+    "evidence_state": lambda w: {"pk": _appraisal().application_of(w.a).pk},
+    "evidence_download": lambda w: {"pk": _evidence().evidence_of(w.a).pk},
+    "evidence_remove": lambda w: {"pk": _evidence().evidence_of(w.a).pk},
+    # appraisal part 2 (appraisal/assessor_urls.py, appraisal/assessment_api.py): side A's
+    # expert, an approved application with its draw, invitations and one accepted sheet
+    **{name: (lambda w: {"pk": _assessment().expert_of(w.a).pk})
+       for name in ("expert_edit", "expert_account", "api:expert-detail", "api:expert-account")},
+    **{name: (lambda w: {"pk": _assessment().assessment_of(w.a).pk})
+       for name in ("assessment_approve", "assessment_draw", "assessment_summary_pdf",
+                    "api:assessment-detail", "api:assessment-approve", "api:assessment-draw",
+                    "api:assessment-summary-pdf")},
+    **{name: (lambda w: {"pk": _assessment().draw_of(w.a).pk})
+       for name in ("draw_detail", "api:assessor-draw-detail", "api:assessor-draw-verify")},
+    **{name: (lambda w: {"pk": _assessment().invitation_of(w.a).pk})
+       for name in ("invitation_cancel", "invitation_detail", "assessor_application",
+                    "score_sheet", "score_sheet_draft", "score_sheet_submit",
+                    "api:invitation-detail", "api:invitation-accept", "api:invitation-decline",
+                    "api:invitation-cancel")},
+    "invitation_reply": lambda w: {"pk": _assessment().invitation_of(w.a).pk, "answer": "accept"},
+    **{name: (lambda w: {"pk": _assessment().sheet_of(w.a).pk})
+       for name in ("api:score-sheet-detail", "api:score-sheet-submit")},
+    # e-Learning: a side-A completion; rounds, holidays and requirements are national data
+    "completion_detail": lambda w: {"pk": elearning_samples.completion_of(w.a).pk},
+    "completion_certificate": lambda w: {"pk": elearning_samples.completion_of(w.a).pk},
+    "elearning_report_xlsx": lambda w: {"round_pk": elearning_samples.round_2569_1().pk,
+                                        "org_pk": w.a.school.pk},
+    "elearning_report_pdf": lambda w: {"round_pk": elearning_samples.round_2569_1().pk,
+                                       "org_pk": w.a.school.pk},
+    "elearning_round_edit": lambda w: {"pk": elearning_samples.round_2569_1().pk},
+    "elearning_holiday_delete": lambda w: {"pk": elearning_samples.extra_holiday().pk},
+    "elearning_requirement_edit": lambda w: {"pk": elearning_samples.requirement().pk},
+    "api:elearning-completion-detail": lambda w: {"pk": elearning_samples.completion_of(w.a).pk},
+    "api:elearning-completion-accept": lambda w: {"pk": elearning_samples.completion_of(w.a).pk},
+    "api:elearning-completion-reject": lambda w: {"pk": elearning_samples.completion_of(w.a).pk},
+    "api:elearning-completion-certificate":
+        lambda w: {"pk": elearning_samples.completion_of(w.a).pk},
     # test-only routes of tests/leaky_urls.py
     "leaky_org_detail": lambda w: {"pk": w.a.school.pk},
 }

@@ -17,6 +17,9 @@ def test_notify_writes_to_the_bell_and_emails_each_recipient_after_commit(
         app.conf.task_always_eager = False
     assert Notification.objects.filter(subject="เรื่องทดสอบ").count() == 2
     assert sorted(m.to[0] for m in mailoutbox) == sorted([staff.email, admin.email])
+    # the email carries the whole address; the bell keeps the portal's path
+    assert settings.PORTAL_URL.rstrip("/") + "/x/" in mailoutbox[0].body
+    assert Notification.objects.filter(url="/x/").count() == 2
 
 
 def test_the_bell_counts_unread_and_opening_marks_read(world, login):
