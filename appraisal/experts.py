@@ -41,7 +41,14 @@ from accounts.notify import email_after_commit
 from accounts.rules import OrgKind, Role
 from accounts.scoping import Access
 from personnel.choices import AcademicStanding
-from personnel.imports import ImportFileError, ImportReport, RowProblem, parse_date, read_rows
+from personnel.imports import (
+    ImportFileError,
+    ImportReport,
+    RowProblem,
+    column_key,
+    parse_date,
+    read_rows,
+)
 from personnel.imports import _CellError as CellError
 
 from .choices import ClassroomType
@@ -329,13 +336,7 @@ SEPARATORS = re.compile(r"\s*[;,\n]\s*")
 
 
 def _key(header) -> str | None:
-    text = str(header or "").strip()
-    match = re.search(r"\(([a-z_]+)\)\s*$", text)
-    key = (match.group(1) if match else text).strip().lower()
-    if key in COLUMNS:
-        return key
-    bare = text.rstrip("*").strip()
-    return next((k for k, (label, _r) in COLUMNS.items() if label == bare), None)
+    return column_key(header, {key: label for key, (label, _required) in COLUMNS.items()})
 
 
 def _items(value) -> list[str]:

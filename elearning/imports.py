@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -46,6 +45,7 @@ from personnel.imports import (
     ImportFileError,
     ImportReport,
     RowProblem,
+    column_key,
     parse_date,
     read_rows,
 )
@@ -110,15 +110,7 @@ class CompletionImportReport(ImportReport):
 
 
 def _key(header) -> str | None:
-    text = clean_text(header)
-    if not text:
-        return None
-    match = re.search(r"\(\s*([A-Za-z_]+)\s*\)\s*$", text)
-    if match and match.group(1).lower() in BY_KEY:
-        return match.group(1).lower()
-    if text.lower() in BY_KEY:
-        return text.lower()
-    return next((c.key for c in COLUMNS if c.label == text.rstrip("*").strip()), None)
+    return column_key(header, {c.key: c.label for c in COLUMNS})
 
 
 def may_import(user) -> bool:

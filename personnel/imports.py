@@ -127,6 +127,7 @@ PERSON_COLUMNS: tuple[Column, ...] = (
            "รหัสหน่วยงานในระบบ ดูได้จากแผ่นงาน \"รหัสหน่วยงาน\" ในแบบฟอร์ม"),
 )
 COLUMNS_BY_KEY = {c.key: c for c in PERSON_COLUMNS}
+COLUMN_LABELS = {c.key: c.label for c in PERSON_COLUMNS}
 
 CHOICE_FIELDS: dict[str, type[TextChoices]] = {
     "gender": Gender,
@@ -372,17 +373,24 @@ def _present(value) -> bool:
     return _clean_text(value) != ""
 
 
-def _header_key(value) -> str | None:
-    text = _clean_text(value)
+def column_key(header, labels: dict[str, str]) -> str | None:
+    """The column a header names, for every import: "ชื่อ (first_name)", "first_name", or the
+    Thai label alone ("ชื่อ*" with the required star). ``labels`` maps each key to its label.
+    None when the header names no known column."""
+    text = _clean_text(header)
     if not text:
         return None
     match = re.search(r"\(\s*([A-Za-z_]+)\s*\)\s*$", text)
-    if match and match.group(1).lower() in COLUMNS_BY_KEY:
+    if match and match.group(1).lower() in labels:
         return match.group(1).lower()
-    if text.lower() in COLUMNS_BY_KEY:
+    if text.lower() in labels:
         return text.lower()
     bare = text.rstrip("*").strip()
-    return next((c.key for c in PERSON_COLUMNS if c.label == bare), None)
+    return next((key for key, label in labels.items() if label == bare), None)
+
+
+def _header_key(value) -> str | None:
+    return column_key(value, COLUMN_LABELS)
 
 
 def _table(rows: list[list]) -> Table:
