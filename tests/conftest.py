@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 
 from tests.factories import PASSWORD, build_world
@@ -79,3 +81,24 @@ def _seed_data_after_a_flush(request, _django_db_helper):
     for module, function, model in SEED_DATA:
         if not apps.get_model(model).objects.exists():
             getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Worker processes of the integration tests connect to the test database; one that is still
+    shutting down when the run ends would stop PostgreSQL from dropping it. End such sessions,
+    saying which, before the test database is torn down (this fixture depends on the database's
+    set-up, so its clean-up runs first)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid), application_name, backend_start "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()")
+        for _ended, name, started in cursor.fetchall():
+            sys.stderr.write(
+                f"\nended a stray database session: {name or '(no name)'} from {started}\n")

@@ -63,7 +63,6 @@ def test_record_accept_and_see_the_status(world, round1):
     certificate = staff.get(f"/api/v1/elearning/completions/{pk}/certificate/")
     assert certificate.status_code == 200
     assert b"".join(certificate.streaming_content) == helpers.PNG_BYTES
-    certificate.close()
 
 
 def test_bad_input_is_a_400_with_thai_reasons(world, round1):

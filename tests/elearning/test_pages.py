@@ -76,7 +76,6 @@ def test_the_certificate_is_served_to_the_learner_and_supervisor_only(world, rou
     response = login(world.a.users[Role.SCHOOL_ADMIN]).get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == helpers.PNG_BYTES
-    response.close()
     for outsider in (world.b.users[Role.SCHOOL_ADMIN], world.b.users[Role.PROVINCE_ADMIN]):
         client.force_login(outsider)
         assert client.get(url).status_code == 404
