@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,15 +12,31 @@ from .models import Notification
 
 
 def unread_count(request) -> dict:
-    """Context processor: the bell's count, queried only when a template shows it."""
+    """Context processor: what the menu bar needs about the user (the bell's count, whether to
+    show the committees' menu), in one query, made only when a template asks."""
     user = getattr(request, "user", None)
+    facts = {}
 
-    def count():
-        if user is None or not user.is_authenticated:
-            return 0
-        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    def fetch() -> dict:
+        if not facts:
+            if user is None or not user.is_authenticated:
+                facts.update(unread=0, secretary=False)
+            else:
+                from .models import Membership, User
+                from .rules import Role
 
-    return {"notifications_unread": count}
+                facts.update(User.objects.filter(pk=user.pk).annotate(
+                    unread=Count("notifications",
+                                 filter=Q(notifications__read_at__isnull=True)),
+                    secretary=Exists(Membership.objects.filter(
+                        user=OuterRef("pk"), is_active=True,
+                        role__in=[Role.PROVINCE_ADMIN, Role.DLA_ADMIN])),
+                ).values("unread", "secretary").get())
+                facts["secretary"] = facts["secretary"] or user.is_superuser
+        return facts
+
+    return {"notifications_unread": lambda: fetch()["unread"],
+            "nav_secretary": lambda: fetch()["secretary"]}
 
 
 @login_required

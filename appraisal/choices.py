@@ -23,6 +23,11 @@ class ApplicationState(models.TextChoices):
     PANEL_APPROVED = "panel_approved", _("อนุมัติแต่งตั้งคณะกรรมการประเมินแล้ว")
     ASSESSORS_COMPLETE = "assessors_complete", _("ได้กรรมการครบ 3 คน")
     ASSESSED = "assessed", _("ประเมินครบแล้ว")
+    # seed 004 steps 5–7 (appraisal/outcome.py, called by the committees app)
+    RESULT_APPROVED = "result_approved", _("อนุมัติผลการประเมินแล้ว")
+    RESULT_NOT_APPROVED = "result_not_approved", _("ไม่อนุมัติผลการประเมิน")
+    NOTIFIED = "notified", _("แจ้งผลแล้ว")
+    APPOINTED = "appointed", _("แต่งตั้งแล้ว")
 
 
 # The states in which the applicant may change the request and its files.
@@ -97,6 +102,11 @@ class ApplicationAction(models.TextChoices):
     INVITATION_REPLY = "invitation_reply", _("กรรมการตอบรับ/ปฏิเสธ/หมดเวลา/ถูกยกเลิก")
     ASSESSORS_COMPLETE = "assessors_complete", _("ได้กรรมการครบ 3 คน")
     ASSESSED = "assessed", _("กรรมการประเมินครบและสรุปผลแล้ว")
+    # seed 004 steps 5–7
+    RESULT_APPROVED = "result_approved", _("คณะกรรมการอนุมัติผลการประเมิน")
+    RESULT_NOT_APPROVED = "result_not_approved", _("คณะกรรมการไม่อนุมัติผลการประเมิน")
+    NOTIFIED = "notified", _("แจ้งผลการประเมิน")
+    APPOINTED = "appointed", _("แต่งตั้งให้มีวิทยฐานะ")
 
 
 # --- appraisal part 2: assessors and score sheets (seed 004 steps 4–5) ------------------------

@@ -7,6 +7,7 @@ from accounts import api as accounts_api
 from accounts import issuing_api, registration_api
 from appraisal import api as appraisal_api
 from appraisal import assessment_api
+from committees import api as committees_api
 from elearning import api as elearning_api
 from personnel import api as personnel_api
 from personnel import roster_api
@@ -32,6 +33,11 @@ router.register("assessor-draws", assessment_api.AssessorDrawViewSet, basename="
 router.register("invitations", assessment_api.InvitationViewSet, basename="invitation")
 router.register("score-sheets", assessment_api.ScoreSheetViewSet, basename="score-sheet")
 router.register("assessments", assessment_api.AssessmentViewSet, basename="assessment")
+router.register("committees", committees_api.CommitteeViewSet, basename="committee")
+router.register("meetings", committees_api.MeetingViewSet, basename="meeting")
+router.register("agenda-items", committees_api.AgendaItemViewSet, basename="agenda-item")
+router.register("appointment-orders", committees_api.AppointmentOrderViewSet,
+                basename="appointment-order")
 router.register("elearning/channels", elearning_api.ChannelViewSet, basename="elearning-channel")
 router.register("elearning/courses", elearning_api.CourseViewSet, basename="elearning-course")
 router.register("elearning/rounds", elearning_api.RoundViewSet, basename="elearning-round")
@@ -51,6 +57,7 @@ urlpatterns = [
     path("personnel/", include("personnel.urls")),
     path("elearning/", include("elearning.urls")),
     path("appraisal/", include("appraisal.urls")),
+    path("committees/", include("committees.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

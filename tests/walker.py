@@ -81,6 +81,12 @@ def _evidence():
     return media_factory
 
 
+def _committees():
+    from tests.committees import factories
+
+    return factories
+
+
 def a_notification(w):
     from accounts.models import Notification
 
@@ -188,6 +194,23 @@ SAMPLES: dict[str, Callable[[World], dict]] = {
     "api:elearning-completion-reject": lambda w: {"pk": elearning_samples.completion_of(w.a).pk},
     "api:elearning-completion-certificate":
         lambda w: {"pk": elearning_samples.completion_of(w.a).pk},
+    # committees (committees/urls.py, committees/api.py): side A's committee, meeting, item, order
+    **{name: (lambda w: {"pk": _committees().committee_of(w.a).pk})
+       for name in ("committee_detail", "committee_member_add", "meeting_create", "order_create",
+                    "committee_honoraria", "api:committee-detail")},
+    "committee_member_remove": lambda w: {"pk": _committees().committee_of(w.a).pk,
+                                          "member_pk": _committees().member_of(w.a).pk},
+    **{name: (lambda w: {"pk": _committees().meeting_of(w.a).pk})
+       for name in ("meeting_detail", "item_build", "api:meeting-detail")},
+    **{name: (lambda w: {"pk": _committees().item_of(w.a).pk})
+       for name in ("item_detail", "item_resolve", "item_notify", "item_docx", "item_xlsx",
+                    "api:agenda-item-detail", "api:agenda-item-resolve",
+                    "api:agenda-item-notify", "api:agenda-item-agenda-docx",
+                    "api:agenda-item-annex-xlsx")},
+    **{name: (lambda w: {"pk": _committees().order_of(w.a).pk})
+       for name in ("order_detail", "order_appoint", "order_pdf", "order_docx",
+                    "api:appointment-order-detail", "api:appointment-order-appoint",
+                    "api:appointment-order-pdf", "api:appointment-order-docx")},
     # test-only routes of tests/leaky_urls.py
     "leaky_org_detail": lambda w: {"pk": w.a.school.pk},
 }

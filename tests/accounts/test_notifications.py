@@ -48,3 +48,10 @@ def test_an_offsite_link_is_not_followed(world, login):
                                        url="https://evil.example/")
     response = login(world.a.users["staff"]).post(reverse("notification_open", args=[note.pk]))
     assert response["Location"] == reverse("notification_list")
+
+
+def test_the_committees_menu_is_for_secretaries_only(world, login):
+    page = login(world.a.users["staff"]).get(reverse("dashboard")).content.decode()
+    assert 'data-testid="nav-committees"' not in page
+    page = login(world.a.users["province_admin"]).get(reverse("dashboard")).content.decode()
+    assert 'data-testid="nav-committees"' in page

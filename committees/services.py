@@ -1,0 +1,380 @@
+"""Every state change of committees: members, meetings, agenda items, resolutions, notifying
+results, appointment orders (issue 7; seed 004 steps 3, 5–7).
+
+Each function checks that the actor is the committee's secretary (its province admin; the DLA
+admin too), validates, writes, records the audit row, in one transaction; a resolution moves
+applications on by calling appraisal's services (``approve_for_assessment``, ``draw_assessors``,
+``appraisal.outcome``), whose notifications go out on commit."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import audit, scoping
+from accounts.exceptions import NotAllowed
+from accounts.rules import OrgKind
+from appraisal import draw as draws
+from appraisal import outcome
+from appraisal.choices import ApplicationState
+from dlep.thaidates import format_be
+from personnel.choices import AcademicStanding
+
+from . import selectors
+from .models import (
+    AgendaEntry,
+    AgendaItem,
+    AppointmentOrder,
+    Committee,
+    CommitteeMember,
+    Decision,
+    ItemKind,
+    Meeting,
+    OrderEntry,
+    Resolution,
+)
+
+SECRETARY_KINDS = frozenset({OrgKind.PROVINCE, OrgKind.AGENCY})
+STANDING_ORDER = [s for s in AcademicStanding.values if s != AcademicStanding.NONE]
+
+
+def is_secretary(user, committee: Committee) -> bool:
+    return scoping.holds_role_at(user, committee.province, selectors.SECRETARY_ROLES,
+                                 SECRETARY_KINDS)
+
+
+def require_secretary(actor, committee: Committee) -> None:
+    if actor is None or not is_secretary(actor, committee):
+        raise NotAllowed()
+
+
+def _audit(action: str, actor, target, committee: Committee, **data) -> None:
+    audit.record(f"committees.{action}", actor=actor, target=target,
+                 organization=committee.province, **data)
+
+
+# --- members and meetings ----------------------------------------------------------------------
+
+@transaction.atomic
+def add_member(*, actor, committee: Committee, name: str, role: str, position: str = "",
+               order: int | None = None) -> CommitteeMember:
+    require_secretary(actor, committee)
+    if not name.strip():
+        raise ValidationError(_("กรุณาระบุชื่อกรรมการ"))
+    if order is None:
+        order = committee.members.count() + 1
+    member = CommitteeMember(committee=committee, name=name.strip(), role=role,
+                             position=position.strip(), order=order)
+    member.full_clean()
+    member.save()
+    _audit("member.add", actor, member, committee, name=member.name, role=role)
+    return member
+
+
+@transaction.atomic
+def remove_member(*, actor, member: CommitteeMember) -> None:
+    require_secretary(actor, member.committee)
+    _audit("member.remove", actor, member, member.committee, name=member.name)
+    member.delete()
+
+
+@transaction.atomic
+def create_meeting(*, actor, committee: Committee, number: int, year_be: int,
+                   date: datetime.date, place: str = "") -> Meeting:
+    require_secretary(actor, committee)
+    meeting = Meeting(committee=committee, number=number, year_be=year_be, date=date,
+                      place=place.strip(), created_by=actor)
+    meeting.full_clean()
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError:
+        raise ValidationError(_("มีการประชุมครั้งที่ %(n)s/%(y)s ของคณะกรรมการนี้แล้ว") % {
+            "n": number, "y": year_be}) from None
+    _audit("meeting.create", actor, meeting, committee, number=number, year_be=year_be,
+           date=date.isoformat())
+    return meeting
+
+
+# --- agenda items ------------------------------------------------------------------------------
+
+LAW_TEXT = (
+    "๑. หลักเกณฑ์และวิธีการประเมินตำแหน่งและวิทยฐานะข้าราชการครูและบุคลากรทางการศึกษา ตำแหน่งครู "
+    "ตามหนังสือสำนักงาน ก.ค.ศ. ที่ ศธ ๐๒๐๖.๓/ว ๙ ลงวันที่ ๒๐ พฤษภาคม ๒๕๖๔\n"
+    "๒. การลดระยะเวลาตามเงื่อนไขคุณสมบัติเฉพาะสำหรับวิทยฐานะ ตามหนังสือสำนักงาน ก.ค.ศ. "
+    "ที่ ศธ ๐๒๐๖.๔/ว ๔ ลงวันที่ ๒๘ มกราคม ๒๕๖๔\n"
+    "๓. การกำหนดตัวชี้วัด รายละเอียดประกอบหลักเกณฑ์ฯ และคู่มือการดำเนินการ ตามหนังสือสำนักงาน "
+    "ก.ค.ศ. ที่ ศธ ๐๒๐๖.๓/ว ๒๒ ลงวันที่ ๓ กันยายน ๒๕๖๔"
+)
+
+
+def standing_counts(entries, *, by_decision: bool = False) -> list[dict]:
+    """Per requested standing: how many, and (results) how many pass and fail — the counts the
+    results item states (seed 004 §10.1 คำขอ ๑. and ๒.)."""
+    rows = {s: {"standing": s, "label": AcademicStanding(s).label, "total": 0, "approved": 0,
+                "not_approved": 0} for s in STANDING_ORDER}
+    for entry in entries:
+        application = entry.application
+        row = rows[application.requested_standing]
+        row["total"] += 1
+        if by_decision:
+            passed = entry.decision == Decision.APPROVED if entry.decision != Decision.PENDING \
+                else bool(getattr(application, "decision", None) and application.decision.passed)
+            row["approved" if passed else "not_approved"] += 1
+    return [r for r in rows.values() if r["total"]]
+
+
+def default_texts(committee: Committee, kind: str, applications: list) -> dict:
+    """The agenda's sections, pre-filled from the applications (the secretary may edit them)."""
+    n = len(applications)
+    office = committee.province.name
+    if kind == ItemKind.PANELS:
+        counts = standing_counts([AgendaEntry(application=a) for a in applications])
+        per = " ".join(_("วิทยฐานะ%(label)s จำนวน %(n)s ราย") % {"label": r["label"],
+                                                                "n": r["total"]}
+                       for r in counts)
+        return {
+            "title": _("การขอความเห็นชอบแต่งตั้งคณะกรรมการประเมินด้านที่ ๑ และด้านที่ ๒ "
+                       "จากบัญชีรายชื่อผู้ทรงคุณวุฒิ"),
+            "request_text": _("%(office)s ขอความเห็นชอบแต่งตั้งคณะกรรมการประเมินผู้ขอมีวิทยฐานะ"
+                              "หรือเลื่อนวิทยฐานะ รวม %(n)s ราย %(per)s") % {
+                "office": office, "n": n, "per": per},
+            "law_text": LAW_TEXT,
+            "facts_text": _("หน่วยงานต้นสังกัดได้ตรวจสอบคุณสมบัติของผู้ขอรับการประเมินแล้ว "
+                            "มีคุณสมบัติครบถ้วน จำนวน %(n)s ราย รายละเอียดตามเอกสารประกอบ"
+                            "ระเบียบวาระ") % {"n": n},
+            "considerations_text": _("เห็นควรให้ความเห็นชอบแต่งตั้งคณะกรรมการประเมินด้านที่ ๑ "
+                                     "และด้านที่ ๒ โดยวิธีการสุ่มจากบัญชีรายชื่อผู้ทรงคุณวุฒิ "
+                                     "รายละ ๓ คน"),
+        }
+    if kind == ItemKind.RESULTS:
+        counts = standing_counts([AgendaEntry(application=a) for a in applications],
+                                 by_decision=True)
+        approved = " ".join(_("วิทยฐานะ%(label)s จำนวน %(n)s ราย") % {
+            "label": r["label"], "n": r["approved"]} for r in counts)
+        not_approved = " ".join(_("วิทยฐานะ%(label)s จำนวน %(n)s ราย") % {
+            "label": r["label"], "n": r["not_approved"]} for r in counts)
+        return {
+            "title": _("การอนุมัติผลการประเมินการขอมีวิทยฐานะหรือเลื่อนวิทยฐานะ"),
+            "request_text": _("%(office)s ขออนุมัติ ดังนี้\n๑. ขออนุมัติผลการประเมินและอนุมัติให้มี"
+                              "หรือเลื่อนวิทยฐานะ %(approved)s\n๒. ไม่อนุมัติ %(not)s") % {
+                "office": office, "approved": approved, "not": not_approved},
+            "law_text": LAW_TEXT,
+            "facts_text": _("คณะกรรมการประเมินได้ประเมินครบทั้ง ๓ คนแล้ว จำนวน %(n)s ราย "
+                            "คะแนนประเมินรายด้านของกรรมการแต่ละคนตามเอกสารประกอบระเบียบวาระ") % {
+                "n": n},
+            "considerations_text": _("เห็นควรอนุมัติผลการประเมินของผู้ที่ผ่านเกณฑ์ "
+                                     "โดยให้มีผลไม่ก่อนวันที่คำขอครบถ้วนเข้าสู่ระบบ"),
+        }
+    return {"title": "", "request_text": "", "law_text": "", "facts_text": "",
+            "considerations_text": ""}
+
+
+@transaction.atomic
+def create_item(*, actor, meeting: Meeting, kind: str, applications=(), title: str = "",
+                **texts) -> AgendaItem:
+    """An agenda item built from the applications the secretary ticked (seed 004 step 3,
+    screens ๘–๑๒; step 5). Each must be eligible now (``selectors.eligible_for_item``)."""
+    committee = meeting.committee
+    require_secretary(actor, committee)
+    if kind not in ItemKind.values:
+        raise ValidationError(_("ประเภทวาระไม่ถูกต้อง"))
+    ids = [a.pk if hasattr(a, "pk") else int(a) for a in applications]
+    if kind == ItemKind.OTHER:
+        if ids:
+            raise ValidationError(_("วาระเรื่องอื่น ๆ ไม่มีรายชื่อผู้ขอ"))
+        chosen = []
+    else:
+        if not ids:
+            raise ValidationError(_("กรุณาเลือกผู้ขอรับการประเมินอย่างน้อย ๑ ราย"))
+        found = {a.pk: a for a in selectors.eligible_for_item(committee, kind).filter(pk__in=ids)}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise ValidationError(_("มีคำขอที่เลือกไม่ได้ (ไม่อยู่ในความรับผิดชอบของคณะกรรมการ "
+                                    "หรือสถานะไม่ถูกต้อง): %(ids)s") % {
+                "ids": ", ".join(map(str, missing))})
+        chosen = [found[i] for i in ids]
+    defaults = default_texts(committee, kind, chosen)
+    if title.strip():
+        defaults["title"] = title.strip()
+    for key, value in texts.items():
+        if key in defaults and value and str(value).strip():
+            defaults[key] = str(value).strip()
+    if not defaults["title"]:
+        raise ValidationError(_("กรุณาระบุเรื่อง"))
+    order = (meeting.items.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    item = AgendaItem.objects.create(meeting=meeting, kind=kind, order=order,
+                                     created_by=actor, **defaults)
+    AgendaEntry.objects.bulk_create(AgendaEntry(item=item, application=a, order=n)
+                                    for n, a in enumerate(chosen, start=1))
+    _audit("item.create", actor, item, committee, meeting=meeting.pk, kind=kind,
+           applications=ids)
+    return item
+
+
+@transaction.atomic
+def update_item_texts(*, actor, item: AgendaItem, **texts) -> AgendaItem:
+    require_secretary(actor, item.meeting.committee)
+    fields = [f for f in ("title", "request_text", "law_text", "facts_text",
+                          "considerations_text") if f in texts]
+    for f in fields:
+        setattr(item, f, str(texts[f]).strip())
+    if not item.title:
+        raise ValidationError(_("กรุณาระบุเรื่อง"))
+    item.save(update_fields=fields)
+    _audit("item.update", actor, item, item.meeting.committee, fields=fields)
+    return item
+
+
+# --- resolutions -------------------------------------------------------------------------------
+
+def _overall(decisions: list[str]) -> str:
+    if decisions and all(d == Decision.APPROVED for d in decisions):
+        return Decision.APPROVED
+    if decisions and all(d == Decision.NOT_APPROVED for d in decisions):
+        return Decision.NOT_APPROVED
+    if decisions and all(d == Decision.DEFERRED for d in decisions):
+        return Decision.DEFERRED
+    return Decision.APPROVED if Decision.APPROVED in decisions else (
+        decisions[0] if decisions else Decision.APPROVED)
+
+
+@transaction.atomic
+def record_resolution(*, actor, item: AgendaItem, decisions: dict | None = None,
+                      decision: str | None = None, note: str = "",
+                      draw_now: bool = False) -> Resolution:
+    """The meeting's resolution on the item (seed 004 steps 3 and 5), per application:
+    approved, not approved, or deferred (a deferred one may go on a later item). Approved panels
+    become ready for the draw (``approve_for_assessment``), drawn at once when ``draw_now``;
+    approved or not approved results move the application on (``appraisal.outcome``)."""
+    item = AgendaItem.objects.select_for_update().select_related(
+        "meeting", "meeting__committee", "meeting__committee__province").get(pk=item.pk)
+    committee = item.meeting.committee
+    require_secretary(actor, committee)
+    if Resolution.objects.filter(item=item).exists():
+        raise ValidationError(_("บันทึกมติของระเบียบวารานี้แล้ว"))
+    entries = list(item.entries.select_related("application").order_by("order"))
+    decisions = {int(k): v for k, v in (decisions or {}).items()}
+    valid = {Decision.APPROVED, Decision.NOT_APPROVED, Decision.DEFERRED}
+    for entry in entries:
+        value = decisions.get(entry.application_id, decision)
+        if value not in valid:
+            raise ValidationError(_("กรุณาระบุมติของทุกรายชื่อ (อนุมัติ ไม่อนุมัติ หรือเลื่อน)"))
+        entry.decision = value
+    if not entries and decision not in valid:
+        raise ValidationError(_("กรุณาระบุมติ"))
+    ref = item.meeting.ref
+    for entry in entries:
+        entry.save(update_fields=["decision"])
+        application = entry.application
+        if item.kind == ItemKind.PANELS and entry.decision == Decision.APPROVED:
+            draws.approve_for_assessment(application, actor=actor, meeting_ref=ref)
+            if draw_now:
+                draws.draw_assessors(application, actor=actor,
+                                     trigger=_("มติ %(ref)s") % {"ref": ref})
+        elif item.kind == ItemKind.RESULTS and entry.decision in (Decision.APPROVED,
+                                                                  Decision.NOT_APPROVED):
+            outcome.approve_result(application, actor=actor,
+                                   approved=entry.decision == Decision.APPROVED,
+                                   meeting_ref=ref)
+    overall = decision if not entries else _overall([e.decision for e in entries])
+    resolution = Resolution.objects.create(item=item, decision=overall, note=note.strip(),
+                                           recorded_by=actor)
+    _audit("resolution.record", actor, resolution, committee, item=item.pk, decision=overall,
+           decisions={str(e.application_id): e.decision for e in entries}, draw_now=draw_now)
+    return resolution
+
+
+@transaction.atomic
+def notify_results(*, actor, item: AgendaItem, confirmed: bool) -> int:
+    """Notify the school and the applicant of every decided result of the item (seed 004 step
+    6), with the committee's decision, the meeting's number and date. Returns how many."""
+    item = AgendaItem.objects.select_for_update().select_related(
+        "meeting", "meeting__committee", "meeting__committee__province").get(pk=item.pk)
+    committee = item.meeting.committee
+    require_secretary(actor, committee)
+    if item.kind != ItemKind.RESULTS:
+        raise ValidationError(_("แจ้งผลได้เฉพาะวาระอนุมัติผลการประเมิน"))
+    resolution = Resolution.objects.filter(item=item).first()
+    if resolution is None:
+        raise ValidationError(_("ยังไม่ได้บันทึกมติของระเบียบวารานี้"))
+    if not confirmed:
+        raise ValidationError(_("กรุณายืนยันการแจ้งผลการประเมิน"))
+    count = 0
+    for entry in item.entries.select_related("application").order_by("order"):
+        if entry.application.state in (ApplicationState.RESULT_APPROVED,
+                                       ApplicationState.RESULT_NOT_APPROVED):
+            outcome.notify_result(entry.application, actor=actor, meeting_ref=item.meeting.ref,
+                                  confirmed=True)
+            count += 1
+    if not count:
+        raise ValidationError(_("ไม่มีผลการประเมินที่รอแจ้งในระเบียบวารานี้"))
+    resolution.notified_at = timezone.now()
+    resolution.save(update_fields=["notified_at"])
+    _audit("results.notify", actor, item, committee, count=count)
+    return count
+
+
+# --- appointment orders ------------------------------------------------------------------------
+
+@transaction.atomic
+def create_order(*, actor, committee: Committee, number: int, year_be: int,
+                 date: datetime.date, signer_name: str, signer_position: str = "",
+                 applications=()) -> AppointmentOrder:
+    """คำสั่งแต่งตั้ง (seed 004 step 7): the notified, approved applications ticked, each with
+    its new standing, effective from the date the complete request entered the system."""
+    require_secretary(actor, committee)
+    ids = [a.pk if hasattr(a, "pk") else int(a) for a in applications]
+    if not ids:
+        raise ValidationError(_("กรุณาเลือกผู้ได้รับการแต่งตั้งอย่างน้อย ๑ ราย"))
+    if not signer_name.strip():
+        raise ValidationError(_("กรุณาระบุผู้ลงนามคำสั่ง"))
+    found = {a.pk: a for a in selectors.eligible_for_order(committee).filter(pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationError(_("มีคำขอที่ออกคำสั่งไม่ได้: %(ids)s") % {
+            "ids": ", ".join(map(str, missing))})
+    order = AppointmentOrder(committee=committee, number=number, year_be=year_be, date=date,
+                             signer_name=signer_name.strip(),
+                             signer_position=signer_position.strip(), created_by=actor)
+    order.full_clean()
+    try:
+        with transaction.atomic():
+            order.save()
+    except IntegrityError:
+        raise ValidationError(_("มีคำสั่งที่ %(n)s/%(y)s ของคณะกรรมการนี้แล้ว") % {
+            "n": number, "y": year_be}) from None
+    OrderEntry.objects.bulk_create(
+        OrderEntry(order=order, application=found[i], order_no=n,
+                   new_standing=found[i].requested_standing,
+                   effective_on=found[i].entered_on or date)
+        for n, i in enumerate(ids, start=1))
+    _audit("order.create", actor, order, committee, number=number, year_be=year_be,
+           applications=ids)
+    return order
+
+
+@transaction.atomic
+def mark_appointed(*, actor, order: AppointmentOrder) -> int:
+    """Mark the order's applications appointed: each person's standing and its date in the
+    personnel record, and a position line citing the order."""
+    order = AppointmentOrder.objects.select_for_update().select_related(
+        "committee", "committee__province").get(pk=order.pk)
+    require_secretary(actor, order.committee)
+    if order.appointed_at is not None:
+        raise ValidationError(_("บันทึกการแต่งตั้งตามคำสั่งนี้แล้ว"))
+    ref = _("คำสั่ง%(committee)s ที่ %(n)s/%(y)s ลงวันที่ %(date)s") % {
+        "committee": order.committee.get_kind_display(), "n": order.number, "y": order.year_be,
+        "date": format_be(order.date, style="long")}
+    entries = list(order.entries.select_related("application").order_by("order_no"))
+    for entry in entries:
+        outcome.mark_appointed(entry.application, actor=actor, effective_on=entry.effective_on,
+                               order_ref=ref)
+    order.appointed_at = timezone.now()
+    order.save(update_fields=["appointed_at"])
+    _audit("order.appoint", actor, order, order.committee, count=len(entries))
+    return len(entries)

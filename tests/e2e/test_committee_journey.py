@@ -1,0 +1,158 @@
+"""The committee in Chromium (seed 004 steps 3, 5–7): the secretary (the province admin) creates
+a meeting, builds a panels item by ticking qualified applications, downloads its Word and Excel
+documents, records the resolution with "draw now"; later (the three assessors' scoring is made
+through the ORM here: tests/e2e/test_assessment_journey.py clicks it) builds a results item,
+records it, notifies the school and the applicant with the confirmation checkbox, issues the
+appointment order and marks it appointed; the teacher sees the result and the new standing."""
+
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
+
+from accounts.rules import CommitteeKind, Role
+from appraisal import rules
+from appraisal.choices import ApplicationState
+from appraisal.models import Application, AssessmentDecision
+from committees.models import AgendaEntry, Committee, OrderEntry
+from dlep.celery import app as celery_app
+from personnel.choices import AcademicStanding
+from tests.appraisal.assessment_factories import (
+    approved_application,
+    ensure_rubrics,
+    expert_pool,
+    remove_frozen_rows,
+)
+from tests.factories import PASSWORD, build_world
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def frozen_rows_removed():
+    yield
+    # the committee's rows hold the applications (PROTECT): away first, then the frozen ones
+    OrderEntry.objects.all().delete()
+    AgendaEntry.objects.all().delete()
+    remove_frozen_rows()
+
+
+@pytest.fixture
+def eager():
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+def login(page, user):
+    page.context.clear_cookies()
+    page.goto("/login/")
+    page.get_by_label("ชื่อผู้ใช้").fill(user.username)
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def download(page, testid) -> bytes:
+    with page.expect_download() as info:
+        page.get_by_test_id(testid).click()
+    return Path(info.value.path()).read_bytes()
+
+
+def score_through_the_orm(application):
+    """The three assessors' sheets, as test_assessment_journey clicks them: the decision."""
+    scores = {1: [Decimal("70"), Decimal("75"), Decimal("80")],
+              2: [Decimal("72.5"), Decimal("65"), Decimal("90")]}
+    result = rules.decide(scores, application.requested_standing)
+    AssessmentDecision.objects.create(
+        application=application, requested_standing=application.requested_standing,
+        threshold=result.threshold, passed=result.passed, decided_at=timezone.now(),
+        sides={str(s): {"passed": p, "percentages": [str(x) for x in pcts]}
+               for s, (p, pcts) in result.sides.items()})
+    Application.objects.filter(pk=application.pk).update(state=ApplicationState.ASSESSED)
+
+
+def test_the_secretary_takes_applications_through_the_committee(
+        page, live_server, artifact, eager, frozen_rows_removed):
+    ensure_rubrics()
+    world = build_world()
+    committee = Committee.objects.create(province=world.a.province, kind=CommitteeKind.KOBTJ)
+    application = approved_application(world.a, state=ApplicationState.QUALIFIED)
+    teacher = application.person.user
+    expert_pool(world.a.province, 4)
+    secretary = world.a.users[Role.PROVINCE_ADMIN]
+
+    login(page, secretary)
+    page.get_by_test_id("nav-committees").click()
+    page.get_by_role("link", name=committee.name).click()
+    page.get_by_label("ครั้งที่").fill("7")
+    page.get_by_label("ปี (พ.ศ.)").fill("2569")
+    page.get_by_label("วันที่ประชุม").fill("2026-11-20")
+    page.get_by_label("สถานที่").fill("ห้องประชุมศาลากลาง")
+    page.get_by_role("button", name="สร้างการประชุม").click()
+    page.get_by_test_id("build-panels").click()
+    page.get_by_test_id(f"tick-{application.pk}").check()
+    page.get_by_test_id("item-save").click()
+    page.wait_for_url(re.compile(r"/committees/items/\d+/$"))
+    docx = Document(io.BytesIO(download(page, "download-docx")))
+    assert any("ข้อพิจารณา" in p.text for p in docx.paragraphs)
+    assert application.person.full_name_th in "\n".join(
+        c.text for t in docx.tables for r in t.rows for c in r.cells)
+    rows = list(load_workbook(io.BytesIO(download(page, "download-xlsx"))).active.iter_rows(
+        values_only=True))
+    assert rows[3][1] == application.person.full_name_th
+    page.get_by_test_id("draw-now").check()
+    page.get_by_test_id("resolve").click()
+    page.get_by_test_id("resolution").wait_for()
+    application.refresh_from_db()
+    assert application.state == ApplicationState.PANEL_APPROVED
+    assert application.invitations.count() == 3
+    page.screenshot(path=artifact("committee-panels.png"), full_page=True)
+
+    score_through_the_orm(application)
+    page.goto(f"/committees/meetings/{committee.meetings.get().pk}/")
+    page.get_by_test_id("build-results").click()
+    page.get_by_test_id(f"tick-{application.pk}").check()
+    page.get_by_test_id("item-save").click()
+    page.wait_for_url(re.compile(r"/committees/items/\d+/$"))
+    assert page.get_by_test_id("counts").inner_text().count("1") >= 2
+    rows = list(load_workbook(io.BytesIO(download(page, "download-xlsx"))).active.iter_rows(
+        values_only=True))
+    assert rows[3][3:9] == (70.0, 72.5, 75.0, 65.0, 80.0, 90.0)
+    page.get_by_test_id("resolve").click()
+    page.get_by_test_id("resolution").wait_for()
+    page.get_by_test_id("notify").click()  # without the confirmation: refused
+    assert page.get_by_text("กรุณายืนยันการแจ้งผลการประเมิน").is_visible()
+    page.get_by_test_id("notify-confirm").check()
+    page.get_by_test_id("notify").click()
+    page.get_by_text("แจ้งผลการประเมินแล้ว 1 ราย").wait_for()
+
+    page.goto(f"/committees/{committee.pk}/")
+    page.get_by_test_id("order-create").click()
+    page.get_by_label("เลขที่คำสั่ง").fill("15")
+    page.get_by_label("ลงวันที่").fill("2026-11-25")
+    page.get_by_label("ผู้ลงนาม", exact=True).fill("นายสมชาย ผู้อำนวยการ")
+    page.get_by_test_id(f"tick-{application.pk}").check()
+    page.get_by_test_id("order-save").click()
+    page.wait_for_url(re.compile(r"/committees/orders/\d+/$"))
+    assert download(page, "order-pdf").startswith(b"%PDF")
+    order_doc = Document(io.BytesIO(download(page, "order-docx")))
+    assert any("15/2569" in p.text for p in order_doc.paragraphs)
+    page.get_by_test_id("appoint").click()
+    page.get_by_test_id("appointed").wait_for()
+    page.screenshot(path=artifact("committee-order.png"), full_page=True)
+
+    login(page, teacher)
+    page.goto(f"/appraisal/applications/{application.pk}/")
+    assert "แต่งตั้งแล้ว" in page.content()
+    page.goto("/notifications/")
+    assert "แจ้งผลการประเมินวิทยฐานะ" in page.content()
+    page.goto(f"/personnel/{application.person.pk}/")
+    assert str(AcademicStanding.PROFESSIONAL.label) in page.get_by_test_id(
+        "tenure-standing").inner_text()
