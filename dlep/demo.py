@@ -22,6 +22,7 @@ from accounts import national_id
 from accounts.models import Membership, Organization, User
 from accounts.rules import CommitteeKind, LaoType, OrgKind, Role, SchoolType
 from appraisal import demo as appraisal_demo
+from committees import demo as committees_demo
 from committees.models import Committee
 from elearning import demo as elearning_demo
 from personnel.choices import (
@@ -256,6 +257,7 @@ def build(stdout=None) -> Summary:
     _build_certification(orgs)
     elearning_demo.build(orgs)
     appraisal_demo.build()
+    committees_demo.build()
     return summary
 
 

@@ -117,3 +117,23 @@ def test_the_demo_province_dashboard_shows_completeness_lpa_and_reminds_late_lao
     assert "hr_6480000@demo.dlep.local" in recipients  # อบจ.นครพนม's HR officer
     assert not any("5480501" in address for address in recipients)  # the certified one
     assert len(mail.outbox) == 3
+
+
+def test_the_demo_has_requests_on_their_way_through_the_real_services(seeded):
+    """PA results, a request waiting for the school director, and two certified requests whose
+    panels นครพนม's committee approved at meeting 1, with assessors drawn from แพร่."""
+    from appraisal.models import Application, AssessorDraw, Expert, Invitation, PAResult
+    from committees.models import Meeting
+
+    assert PAResult.objects.exists()
+    states = sorted(Application.objects.values_list("state", flat=True))
+    assert states == ["panel_approved", "panel_approved", "submitted"]
+    assert Meeting.objects.get().number == 1
+    assert all(draw.picks for draw in AssessorDraw.objects.all())
+    homes = set(Invitation.objects.values_list("expert__home_organization__path", flat=True))
+    phrae = Organization.objects.get(code="54").path
+    assert homes and all(path.startswith(phrae) for path in homes)
+    assert Expert.objects.count() == 6
+    call_command("seed_demo", stdout=io.StringIO())  # again: nothing more
+    assert Application.objects.count() == 3
+    assert Meeting.objects.count() == 1

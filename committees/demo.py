@@ -1,0 +1,61 @@
+"""Demo data for committees (``seed_demo``): the demo school's two requests at the office are
+checked and certified, and นครพนม's committee approves their panels at meeting 1 and draws the
+assessors (experts homed in แพร่), through the real services. Idempotent."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Organization
+from accounts.rules import Role
+from appraisal import services as appraisal_services
+from appraisal.choices import ApplicationState
+from appraisal.models import Application
+from personnel.rules import fiscal_year_be
+
+from . import services
+from .models import Decision, ItemKind, Meeting
+from .selectors import committees_for
+
+
+def _user(role: str, code: str):
+    membership = Membership.objects.filter(role=role, organization__code=code,
+                                           is_active=True).select_related("user").first()
+    return membership.user if membership else None
+
+
+@transaction.atomic
+def build() -> int:
+    province = Organization.objects.filter(code="48").first()
+    secretary = _user(Role.PROVINCE_ADMIN, "48")
+    officer, head = _user(Role.OFFICER, "48"), _user(Role.GROUP_HEAD, "48")
+    director = _user(Role.LAO_ADMIN, "5480101")
+    if None in (province, secretary, officer, head, director) or Meeting.objects.exists():
+        return 0
+    waiting = list(Application.objects.filter(office__code="5480101",
+                                              state=ApplicationState.AT_OFFICE).order_by("pk"))
+    for application in waiting:
+        for check in appraisal_services.current_checks(application):
+            appraisal_services.record_check(actor=officer, check=check, level="officer",
+                                            passed=True, note="ตรวจสอบกับ ก.พ.7 แล้ว")
+            appraisal_services.record_check(actor=head, check=check, level="head",
+                                            passed=True)
+        appraisal_services.office_certify(actor=director, application=application,
+                                          confirm=True)
+    committee = next((c for c in committees_for(secretary)
+                      if c.kind == waiting[0].office.committee_kind), None) if waiting else None
+    if committee is None:
+        return 0
+    today = timezone.localdate()
+    meeting = services.create_meeting(actor=secretary, committee=committee, number=1,
+                                      year_be=fiscal_year_be(today),
+                                      date=today - datetime.timedelta(days=2),
+                                      place="ห้องประชุมศาลากลางจังหวัดนครพนม ชั้น 3")
+    item = services.create_item(actor=secretary, meeting=meeting, kind=ItemKind.PANELS,
+                                applications=waiting)
+    services.record_resolution(actor=secretary, item=item, decision=Decision.APPROVED,
+                               draw_now=True)
+    return len(waiting)
