@@ -4,15 +4,18 @@ selector, render."""
 from __future__ import annotations
 
 import io
+from collections import namedtuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,10 +23,12 @@ from django.views.decorators.http import require_POST
 from accounts import scoping
 from accounts.exceptions import NotAllowed
 from accounts.rules import OrgKind, Role
+from dlep.templatetags.thai import thai_date
 from personnel.choices import AcademicStanding
+from personnel.models import Person
 
 from . import checks, rules, selectors, services
-from .choices import CheckKind, EvidenceSlot
+from .choices import ApplicationState, CheckKind, EvidenceSlot
 from .forms import ApplicationForm, CertifyForm, CheckForm, QueueFilterForm, ReasonForm
 from .models import Application, QualificationCheck
 
@@ -225,6 +230,43 @@ def _queue(request):
                                         q=filters.get("q", ""))
 
 
+# What a queue row shows (queue_rows): the page reads only these columns.
+QUEUE_FIELDS = ("pk", "person__title_th", "person__first_name", "person__last_name",
+                "current_standing", "requested_standing", "organization__name", "filed_on",
+                "state")
+_Names = namedtuple("_Names", "title_th first_name last_name")  # what Person.full_name_th reads
+# The grid's cells: a check's verdict (_grid_state) and how it shows. The group head's result
+# counts first, then the officer's, then the system's (paler). Fixed markup, joined per row.
+GRID_CELLS = {
+    "absent": mark_safe('<td class="text-center" data-testid="grid-cell">'
+                        '<span class="text-muted">–</span></td>'),  # no such check this round
+    "open": mark_safe('<td class="text-center" data-testid="grid-cell">–</td>'),  # undecided
+    "pass": mark_safe('<td class="text-center" data-testid="grid-cell">'
+                      '<span class="text-success">✓</span></td>'),
+    "fail": mark_safe('<td class="text-center" data-testid="grid-cell">'
+                      '<span class="text-danger">✗</span></td>'),
+    "auto-pass": mark_safe('<td class="text-center" data-testid="grid-cell">'
+                           '<span class="text-success opacity-50">✓</span></td>'),
+    "auto-fail": mark_safe('<td class="text-center" data-testid="grid-cell">'
+                           '<span class="text-danger opacity-50">✗</span></td>'),
+}
+GRID_MARKS = {"absent": "–", "open": "–", "pass": "✓", "fail": "✗", "auto-pass": "✓",
+              "auto-fail": "✗"}  # the Excel export's
+
+
+def _grid_state(head_passed, officer_passed, auto_passed) -> str:
+    for passed, prefix in ((head_passed, ""), (officer_passed, ""), (auto_passed, "auto-")):
+        if passed is not None:
+            return prefix + ("pass" if passed else "fail")
+    return "open"
+
+
+def _mark(check) -> str:
+    if check is None:
+        return GRID_MARKS["absent"]
+    return GRID_MARKS[_grid_state(check.head_passed, check.officer_passed, check.auto_passed)]
+
+
 @login_required
 def office_queue(request):
     """The office's list with the ✓/✗ grid of the checks (seed 004 step 7)."""
@@ -232,19 +274,45 @@ def office_queue(request):
         raise NotAllowed()
     form, qs = _queue(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(a, [selectors.current_round_checks(a).get(k) for k in CheckKind.values])
-            for a in page]
     return render(request, "appraisal/office_queue.html", {
-        "form": form, "page": page, "rows": rows, "kinds": CheckKind.choices,
+        "form": form, "page": page, "rows": queue_rows(page), "kinds": CheckKind.choices,
     })
 
 
-def _mark(check) -> str:
-    if check is None:
-        return "–"
-    verdict = check.head_passed if check.head_passed is not None else (
-        check.officer_passed if check.officer_passed is not None else check.auto_passed)
-    return "–" if verdict is None else ("✓" if verdict else "✗")
+def queue_rows(page) -> list[dict]:
+    """The cells of the queue's rows, ready to print: the choices' labels translated once per
+    page (``get_FOO_display`` hashes every lazy label of its field on every call), the links
+    from one ``reverse``, the grid from one query of the current round's checks (those of
+    ``selectors.current_round_checks``) as a row of fixed cells."""
+    # The page's slice of the selector's queryset as plain values (not its models and their
+    # prefetched checks), the current round's checks in a query of their own.
+    applications = list(page.object_list.prefetch_related(None).values_list(*QUEUE_FIELDS,
+                                                                             named=True))
+    grid = {a.pk: {} for a in applications}
+    checks = QualificationCheck.objects.filter(
+        application_id__in=list(grid), round_no=F("application__round_no"),
+    ).values_list("application_id", "kind", "head_passed", "officer_passed", "auto_passed")
+    for application_id, kind, *verdicts in checks:
+        grid[application_id][kind] = _grid_state(*verdicts)
+    standings, states = _labels(AcademicStanding), _labels(ApplicationState)
+    detail = reverse("application_detail", args=[0]).removesuffix("0/")
+    teacher, full_name = _("ครู"), Person.full_name_th.fget
+    return [{
+        "number": number, "url": f"{detail}{a.pk}/",
+        "name": full_name(_Names(a.person__title_th, a.person__first_name,
+                                 a.person__last_name)),
+        "current": f"{teacher} ({standings.get(a.current_standing, a.current_standing)})",
+        "requested": standings.get(a.requested_standing, a.requested_standing),
+        "unit": a.organization__name, "filed_on": thai_date(a.filed_on) or "–",
+        "state": states.get(a.state, a.state),
+        "cells": mark_safe("".join(  # noqa: S308 (GRID_CELLS' fixed markup only)
+            GRID_CELLS[grid[a.pk].get(kind, "absent")] for kind in CheckKind.values)),
+    } for number, a in enumerate(applications, start=page.start_index())]
+
+
+def _labels(choices) -> dict[str, str]:
+    """{value: label} of a choices enum in the request's language."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 @login_required

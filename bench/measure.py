@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -33,6 +34,20 @@ class Login:
         if api:
             return f"Authorization: Token {self.token}"
         return f"Cookie: {settings.SESSION_COOKIE_NAME}={self.session_key}"
+
+
+PLANNER_SETTINGS = ("server_version", "random_page_cost", "effective_cache_size",
+                    "shared_buffers", "work_mem")
+
+
+def planner_settings() -> dict[str, str]:
+    """What the database's planner works with (the bench sets random_page_cost; run.py)."""
+    with connection.cursor() as cursor:
+        values = {}
+        for name in PLANNER_SETTINGS:
+            cursor.execute(f"SHOW {name}")
+            values[name] = cursor.fetchone()[0]
+    return values
 
 
 def prepare_logins() -> dict[str, Login]:
@@ -69,9 +84,10 @@ def prepare_logins() -> dict[str, Login]:
 class Count:
     page: Page
     status: int
-    queries: int
+    queries: int  # with nothing in the cache (the dashboards keep their counts a while)
     problem: str | None
     sql: list[str] = field(default_factory=list)
+    queries_warm: int = 0  # the same request again, the cache filled
     wall_ms: float = 0.0  # in-process, median of the timed requests
     sql_ms: float = 0.0  # of which in the database driver
 
@@ -99,10 +115,13 @@ def _client(page: Page, login: Login) -> tuple[Client, dict]:
 
 
 def count_queries(page: Page, login: Login, plan: Plan, *, timed: int = 0) -> Count:
-    """The page's queries, after one warm-up request (which may save the session); then
-    ``timed`` more requests for the in-process time and the time spent in SQL."""
+    """The page's queries, after one warm-up request (which may save the session): with the
+    cache emptied (every query the page can make), then again with the cache as that request
+    left it; then ``timed`` more requests for the in-process time and the time spent in SQL
+    (cache warm, as under load)."""
     client, headers = _client(page, login)
     client.get(page.path, **headers)
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(page.path, **headers)
     problem = None if response.status_code == 200 else f"HTTP {response.status_code}"
@@ -110,6 +129,9 @@ def count_queries(page: Page, login: Login, plan: Plan, *, timed: int = 0) -> Co
         problem = page.check(response.content, plan)
     count = Count(page, response.status_code, len(ctx.captured_queries), problem,
                   [q["sql"] for q in ctx.captured_queries])
+    with CaptureQueriesContext(connection) as warm:
+        client.get(page.path, **headers)
+    count.queries_warm = len(warm.captured_queries)
     walls, sqls = [], []
     for _ in range(timed):
         timer = _SQLTimer()

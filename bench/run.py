@@ -2,7 +2,7 @@
 page with wrk in interleaved rounds, print the table and the JSON, write them to var/bench/.
 
     python -m bench                      # factor 0.05 into postgres://…/dlep_scale
-    python -m bench --factor 1.0 --rounds 3 --seconds 8
+    python -m bench --factor 1.0 --database-url postgres://postgres@127.0.0.1:5432/dlep_scale_full
     python -m bench --reseed             # build the synthetic country again
 
 The pages are measured in rounds, the floor first in each, so that a change of background load
@@ -28,6 +28,10 @@ from .load import BenchError, say
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/dlep_scale"
 ROOT = Path(__file__).resolve().parent.parent
 RATIO_LIMIT = 2.0  # a key page's p50 within twice the floor's (issue 10)
+# The data fit in memory: a random page costs about what a sequential one does. With
+# PostgreSQL's default (4) the planner scans whole tables where an index is cheaper (province
+# roster at F = 1.0: 203 ms → 19 ms). Deployments set the same (docker-compose.yml, deploy.md).
+RANDOM_PAGE_COST = 1.1
 
 
 def parse(argv):
@@ -39,6 +43,10 @@ def parse(argv):
                    help="PostgreSQL to use (BENCH_DATABASE_URL; default %(default)s); never "
                         "a database you keep: --reseed empties it")
     p.add_argument("--reseed", action="store_true", help="seed again even if the data fits")
+    p.add_argument("--random-page-cost", type=float, default=RANDOM_PAGE_COST,
+                   help="set on the database (ALTER DATABASE … SET random_page_cost), as "
+                        "docker-compose.yml sets it on the server (%(default)s; PostgreSQL's "
+                        "own default is 4)")
     p.add_argument("--hot-roster", type=int, default=500)
     p.add_argument("--hot-queue", type=int, default=1000)
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
@@ -60,8 +68,9 @@ def _port_open(host: str, port: int) -> bool:
         return s.connect_ex((host, port)) == 0
 
 
-def ensure_database(url: str) -> dict:
-    """PostgreSQL up (started like .ci/run when it is local and down) and the database there."""
+def ensure_database(url: str, random_page_cost: float = RANDOM_PAGE_COST) -> dict:
+    """PostgreSQL up (started like .ci/run when it is local and down) and the database there,
+    with the planner's ``random_page_cost`` of the deployment (new connections take it)."""
     import environ
     import psycopg2
 
@@ -91,6 +100,8 @@ def ensure_database(url: str) -> dict:
         if cursor.fetchone() is None:
             say(f"bench: creating database {config['NAME']}")
             cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+        cursor.execute(f'ALTER DATABASE "{config["NAME"]}" SET random_page_cost = '
+                       f'{float(random_page_cost)}')
     admin.close()
     return config
 
@@ -136,12 +147,13 @@ def main(argv=None) -> int:
 
     started = time.perf_counter()
     wrk_binary = ensure_wrk()
-    config = ensure_database(args.database_url)
+    config = ensure_database(args.database_url, args.random_page_cost)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from dlep.scale import Plan
@@ -156,6 +168,7 @@ def main(argv=None) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     seeding = seed(args, plan, out)
 
+    planner = measure.planner_settings()
     logins = measure.prepare_logins()
     pages = [FLOOR, *PAGES]
     say("bench: counting queries in-process")
@@ -199,6 +212,7 @@ def main(argv=None) -> int:
             "p50_ms": round(statistics.median(f["p50_us"] for f in figures) / 1000, 2),
             "p95_ms": round(statistics.median(f["p95_us"] for f in figures) / 1000, 2),
             "queries": counts[page.label].queries,
+            "queries_warm": counts[page.label].queries_warm,
             "app_ms": counts[page.label].wall_ms, "sql_ms": counts[page.label].sql_ms,
             "rounds": figures,
         })
@@ -214,7 +228,9 @@ def main(argv=None) -> int:
         row["within_2x"] = row["x_floor"] is not None and row["x_floor"] <= RATIO_LIMIT
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "factor": plan.factor, "database": config["NAME"],
+        "factor": plan.factor, "database": config["NAME"], "planner": planner,
+        "cache": {"backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+                  "dashboard_counts_seconds": settings.DASHBOARD_COUNTS_SECONDS},
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                     "load_before": [round(x, 2) for x in load_before],
                     "load_after": [round(x, 2) for x in os.getloadavg()]},
@@ -252,22 +268,27 @@ def render(report: dict) -> str:
              f"{report['server']['wrk_connections']} connections, {report['server']['rounds']} "
              f"rounds × {report['server']['seconds_per_round']:g} s per page; "
              f"{report['machine']['cores']} cores, load {report['machine']['load_before'][0]} "
-             f"before / {report['machine']['load_after'][0]} after", ""]
+             f"before / {report['machine']['load_after'][0]} after",
+             "PostgreSQL " + ", ".join(f"{k} = {v}" for k, v in report["planner"].items()),
+             f"cache {report['cache']['backend']}, dashboard counts kept "
+             f"{report['cache']['dashboard_counts_seconds']} s", ""]
     header = (f"{'page':<20} {'login':<15} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
-              f"{'×floor':>7} {'queries':>7} {'app ms':>7} {'sql ms':>7} {'app ×fl':>7}")
+              f"{'×floor':>7} {'queries':>7} {'warm q':>6} {'app ms':>7} {'sql ms':>7} "
+              f"{'app ×fl':>7}")
     lines += [header, "-" * len(header)]
     for r in report["pages"]:
         mark = "" if r["within_2x"] or r["page"] == "floor" else "  > 2×"
         lines.append(f"{r['page']:<20} {r['login']:<15} {r['rps']:>7} {r['p50_ms']:>8.2f} "
                      f"{r['p95_ms']:>8.2f} {r['x_floor']:>7.2f} {r['queries']:>7} "
-                     f"{r['app_ms']:>7.1f} {r['sql_ms']:>7.1f} {r['app_x_floor']:>7.2f}{mark}")
+                     f"{r['queries_warm']:>6} {r['app_ms']:>7.1f} {r['sql_ms']:>7.1f} "
+                     f"{r['app_x_floor']:>7.2f}{mark}")
     for p in report["pending"]:
         lines.append(f"{p['page']:<20} {'-':<15} (comes with {p['comes_with']})")
     lines += ["", "req/s, p50, p95: wrk against gunicorn (medians over the rounds); ×floor: the "
               "page's p50 over the floor's p50 of the same round, median over the rounds;",
-              "queries, app ms (median of in-process requests), sql ms (of which in the "
-              "database driver) and app ×fl (app ms over the floor's): Django's test client "
-              "on the same database",
+              "queries (cache empty), warm q (cache filled), app ms (median of in-process "
+              "requests, cache warm), sql ms (of which in the database driver) and app ×fl "
+              "(app ms over the floor's): Django's test client on the same database",
               "every key page within 2× the floor: "
               + ("yes" if report["all_within_2x"] else "NO")]
     lines += ["", "Heaviest queries (EXPLAIN ANALYZE, BUFFERS):"]

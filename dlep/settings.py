@@ -239,6 +239,17 @@ else:
         "control_folder": str(_control_dir),
         "store_processed": False,
     }
+# --- Cache ------------------------------------------------------------------------------------
+# Short-lived figures: the dashboards' counts (accounts/selectors.py dashboard_for). Each web
+# process keeps its own (local memory) by default; with REDIS_URL the processes share Redis.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "dlep"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a dashboard card's counts (organisations by kind, staff) are kept before counting again.
+DASHBOARD_COUNTS_SECONDS = env.int("DASHBOARD_COUNTS_SECONDS", default=60)
+
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

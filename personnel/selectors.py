@@ -42,11 +42,11 @@ def people_for(user):
     own = Q(user_id=user.pk)
     if reach.nothing:
         return Person.objects.filter(own)
-    # Both sides of the OR on the person's own columns (organization_id, user_id): an OR across
-    # the join to the organisation forced a sequential scan of every person (bench, F = 1.0:
-    # 377 ms → under 1 ms).
-    in_reach = Organization.objects.filter(reach.q()).values("pk")
-    return Person.objects.filter(Q(organization_id__in=in_reach) | own)
+    # A UNION of two indexed lookups, not an OR: PostgreSQL scans every person for "in these
+    # units OR this user" (bench, F = 1.0: roster 302 ms → 24 ms in-process).
+    in_reach = Person.objects.filter(
+        organization_id__in=Organization.objects.filter(reach.q()).values("pk")).values("pk")
+    return Person.objects.filter(pk__in=in_reach.union(Person.objects.filter(own).values("pk")))
 
 
 def roster(user, *, organization: Organization | None = None, status: str | None = None,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -15,10 +16,14 @@ from accounts.exceptions import NotAllowed
 from accounts.models import Organization
 
 from . import imports, presenters, sections, selectors, services
+from .choices import AcademicStanding, PersonStatus, PositionType
 from .forms import CorrectionForm, DecisionForm, DocumentForm, RosterFilterForm
 from .models import Person
 
 PAGE_SIZE = 100
+# What a roster row shows (roster_rows): the page reads only these columns.
+ROSTER_FIELDS = ("pk", "title_th", "first_name", "last_name", "national_id", "position_type",
+                 "standing", "status", "organization__name")
 
 
 def filtered_roster(request):
@@ -42,8 +47,30 @@ def roster(request):
     form, org, people = filtered_roster(request)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "personnel/roster.html", {
-        "form": form, "page": page, "org": org, "can_import": imports.may_import(request.user),
+        "form": form, "page": page, "rows": roster_rows(page), "org": org,
+        "can_import": imports.may_import(request.user),
     })
+
+
+def roster_rows(page) -> list[dict]:
+    """The cells of the page's rows, ready to print: only ``ROSTER_FIELDS`` read (as values,
+    not models), the choices' labels translated once per page (``get_FOO_display`` hashes
+    every lazy label of its field on every call), the links from one ``reverse``."""
+    positions, standings, statuses = (choice_labels(c) for c in (PositionType, AcademicStanding,
+                                                                  PersonStatus))
+    detail = reverse("person_detail", args=[0]).removesuffix("0/")
+    full_name, masked = Person.full_name_th.fget, Person.masked_national_id.fget
+    return [{
+        "url": f"{detail}{p.pk}/", "name": full_name(p), "national_id": masked(p),
+        "position": positions.get(p.position_type, p.position_type),
+        "standing": standings.get(p.standing, p.standing),
+        "unit": p.organization__name, "status": statuses.get(p.status, p.status),
+    } for p in page.object_list.values_list(*ROSTER_FIELDS, named=True)]
+
+
+def choice_labels(choices) -> dict[str, str]:
+    """{value: label} of a choices enum in the request's language."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 @login_required

@@ -1,10 +1,27 @@
-import pytest
+import re
 
-from accounts.rules import CommitteeKind, Role
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.rules import CommitteeKind, OrgKind, Role
 from committees.models import Committee
-from tests.factories import member
+from tests.factories import make_org, member
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _cold_cache():
+    """Every test starts with no counts kept (accounts.selectors.dashboard_for)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _schools(html: str) -> str:
+    return re.search(r"สถานศึกษา</a><span[^>]*>(\d+)</span>", html).group(1)
 
 
 def test_the_province_admin_sees_the_committees_it_is_secretary_of(client, world):
@@ -26,11 +43,45 @@ def test_dashboard_queries_are_bounded_per_card(client, world, django_assert_max
 
     admin = world.a.users[Role.PROVINCE_ADMIN]
     client.force_login(admin)
-    # session, user, memberships, the bell's count; per admin card: ancestors, counts, staff,
-    # and one query per panel (committees, appraisal; the assessor's, on the first card only)
-    with django_assert_max_num_queries(10):
+    # Cold (nothing in the cache): session, user, memberships, the bell's count, the assessor
+    # panel's one query a page; per admin card: ancestors, counts, staff, and one query per
+    # panel (committees, appraisal)
+    with CaptureQueriesContext(connection) as cold:
         client.get("/")
+    assert len(cold) <= 10
+    # Warm: the card's two counts come from the cache
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/")
+    assert len(warm) == len(cold) - 2
     member(admin, world.a.school, Role.STAFF)
+    cache.clear()
     # a staff card adds its ancestors and the panels' queries (own application, e-learning)
     with django_assert_max_num_queries(12):
         client.get("/")
+
+
+def test_the_counts_are_kept_for_a_short_while_and_say_when_they_were_counted(
+        client, world, settings):
+    client.force_login(world.a.users[Role.LAO_ADMIN])
+    html = client.get("/").content.decode()
+    assert _schools(html) == "2"
+    assert 'data-testid="counted-at"' in html
+    make_org(world.a.lao, OrgKind.SCHOOL, "โรงเรียนใหม่")
+    assert _schools(client.get("/").content.decode()) == "2"  # counted a moment ago
+    cache.clear()  # as when DASHBOARD_COUNTS_SECONDS have passed
+    settings.DASHBOARD_COUNTS_SECONDS = 0  # from now on, not kept at all
+    assert _schools(client.get("/").content.decode()) == "3"
+    make_org(world.a.lao, OrgKind.SCHOOL, "โรงเรียนใหม่ 2")
+    assert _schools(client.get("/").content.decode()) == "4"
+
+
+def test_a_card_keeps_its_own_counts(client, world):
+    """The key is the card's (membership), never shared with another unit's card."""
+    client.force_login(world.a.users[Role.LAO_ADMIN])
+    assert _schools(client.get("/").content.decode()) == "2"
+    make_org(world.b.lao, OrgKind.SCHOOL, "โรงเรียนใหม่ B")
+    client.force_login(world.b.users[Role.LAO_ADMIN])
+    assert _schools(client.get("/").content.decode()) == "3"
+    staff = world.a.users[Role.STAFF]
+    client.force_login(staff)
+    assert 'data-testid="counted-at"' not in client.get("/").content.decode()  # no counts
