@@ -132,7 +132,8 @@ def test_the_demo_has_requests_on_their_way_through_the_real_services(seeded):
     assert all(draw.picks for draw in AssessorDraw.objects.all())
     homes = set(Invitation.objects.values_list("expert__home_organization__path", flat=True))
     phrae = Organization.objects.get(code="54").path
-    assert homes and all(path.startswith(phrae) for path in homes)
+    assert homes
+    assert all(path.startswith(phrae) for path in homes)
     assert Expert.objects.count() == 6
     call_command("seed_demo", stdout=io.StringIO())  # again: nothing more
     assert Application.objects.count() == 3
