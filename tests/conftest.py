@@ -62,10 +62,12 @@ def _thaw_certified_applications(request, _django_db_helper):
 
 
 # Rows that data migrations put in (the ว31/2565 subject areas, the e-learning channels and
-# rules). A transactional test's flush empties them; the next test gets them back.
+# rules, the assessors' rubrics). A transactional test's flush empties them; the next test
+# gets them back.
 SEED_DATA = (
     ("appraisal.migrations.0002_subject_areas", "add", "appraisal.SubjectArea"),
     ("elearning.migrations.0002_defaults", "add_defaults", "elearning.Channel"),
+    ("appraisal.migrations.0005_rubrics_and_sheet_lock", "add_rubrics", "appraisal.Rubric"),
 )
 
 

@@ -10,6 +10,7 @@ import importlib
 import itertools
 
 from django.apps import apps as django_apps
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -17,7 +18,7 @@ from accounts.rules import OrgKind, Role
 from appraisal import draw as draws
 from appraisal import invitations, scoring
 from appraisal.choices import ApplicationState
-from appraisal.models import Application, Expert, Rubric, SubjectArea
+from appraisal.models import Application, Expert, SubjectArea
 from personnel.choices import AcademicStanding
 from tests.appraisal.factories import add_valid_files, make_application
 from tests.factories import PersonFactory, UserFactory, make_org
@@ -26,12 +27,11 @@ _names = itertools.count(1)
 ALL_STANDINGS = [s for s in AcademicStanding.values if s != AcademicStanding.NONE]
 
 
-def ensure_rubrics() -> None:
-    """Migration 0005's rubrics (a transactional test elsewhere may have flushed them)."""
-    if Rubric.objects.exists():
-        return
-    migration = importlib.import_module("appraisal.migrations.0005_rubrics_and_sheet_lock")
-    migration.add_rubrics(django_apps, None)
+def client_of(user) -> Client:
+    """A test client logged in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def area(classroom_type: str = "primary") -> SubjectArea:
@@ -118,7 +118,6 @@ def _walker_application(side) -> Application:
                                           organization=side.school).first()
     if existing is not None:
         return existing
-    ensure_rubrics()
     person = PersonFactory(organization=side.school, user=UserFactory(first_name="ผู้ขอ"),
                            last_name=f"ผู้ประเมินตัวอย่าง {side.school.name}")
     application = approved_application(side, person=person)

@@ -10,7 +10,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -20,18 +19,12 @@ from accounts.rules import Role
 from appraisal import experts
 from appraisal.models import Expert, SubjectArea
 from personnel.choices import AcademicStanding
-from tests.appraisal.assessment_factories import area, make_expert
+from tests.appraisal.assessment_factories import area, client_of, make_expert
 from tests.factories import UserFactory, valid_national_id
 from tests.querybudget import assert_query_budget
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2025, 10, 1)
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def fields(world, **extra):

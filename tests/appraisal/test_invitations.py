@@ -8,7 +8,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,25 +21,14 @@ from appraisal.models import AssessorDraw, Invitation, ScoreSheet
 from tests.appraisal.assessment_factories import (
     accept_all,
     approved_application,
+    client_of,
     drawn,
-    ensure_rubrics,
     full_levels,
     make_expert,
 )
 from tests.querybudget import assert_query_budget
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _rubrics(db):
-    ensure_rubrics()
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def invited(application):

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
-from django.test import Client
 from django.urls import reverse
 
 from accounts.exceptions import NotAllowed
@@ -21,23 +20,12 @@ from appraisal.models import AssessmentDecision, Indicator, Rubric, ScoreSheet
 from personnel.choices import AcademicStanding
 from tests.appraisal.assessment_factories import (
     accept_all,
+    client_of,
     drawn,
-    ensure_rubrics,
     full_levels,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _rubrics(db):
-    ensure_rubrics()
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def side_levels(sheet, side: int, levels: list[int]) -> dict:

@@ -24,7 +24,6 @@ from dlep.celery import app as celery_app
 from personnel.choices import AcademicStanding
 from tests.appraisal.assessment_factories import (
     approved_application,
-    ensure_rubrics,
     expert_pool,
     remove_frozen_rows,
 )
@@ -80,7 +79,6 @@ def score_through_the_orm(application):
 
 def test_the_secretary_takes_applications_through_the_committee(
         page, live_server, artifact, eager, frozen_rows_removed):
-    ensure_rubrics()
     world = build_world()
     committee = Committee.objects.create(province=world.a.province, kind=CommitteeKind.KOBTJ)
     application = approved_application(world.a, state=ApplicationState.QUALIFIED)
