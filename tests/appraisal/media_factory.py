@@ -11,8 +11,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 
 from appraisal.choices import EvidenceSlot, FileState, MediaKind
-from appraisal.models import Application, EvidenceFile, SubjectArea
-from personnel.choices import AcademicStanding
+from appraisal.models import Application, EvidenceFile
 
 # --- PDFs -----------------------------------------------------------------------------------------
 
@@ -102,23 +101,9 @@ def executable_bytes() -> bytes:
 
 def make_application(side, **fields) -> Application:
     """An editable application of ``side.person`` (whose user is side's staff member)."""
-    from appraisal.services import office_of
+    from tests.appraisal.factories import make_application as make
 
-    school = side.person.organization
-    defaults = {
-        "person": side.person, "organization": school, "office": office_of(school),
-        "current_standing": AcademicStanding.NONE, "requested_standing":
-            AcademicStanding.PROFESSIONAL,
-        "classroom_type": "primary",
-        "subject_area": SubjectArea.objects.filter(classroom_type="primary").first()
-        # migration 0002's rows are gone after a transactional test elsewhere flushed them
-        or SubjectArea.objects.get_or_create(classroom_type="primary", name="ภาษาไทย",
-                                             defaults={"order": 1})[0],
-        "work_title": "การจัดการเรียนรู้เชิงรุก",
-        "created_by": side.person.user,
-    }
-    defaults.update(fields)
-    return Application.objects.create(**defaults)
+    return make(side.person, **fields)
 
 
 def application_of(side) -> Application:
