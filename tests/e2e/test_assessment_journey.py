@@ -15,7 +15,6 @@ from appraisal.models import EvidenceFile, Rubric
 from dlep.celery import app as celery_app
 from tests.appraisal.assessment_factories import (
     approved_application,
-    ensure_rubrics,
     expert_pool,
     remove_frozen_rows,
 )
@@ -64,7 +63,6 @@ def playable_video(application, tmp_path):
 
 def test_three_assessors_accept_score_and_the_office_sees_the_decision(
         page, browser, live_server, artifact, tmp_path, eager, frozen_rows_removed):
-    ensure_rubrics()
     world = build_world()
     application = approved_application(world.a, state=ApplicationState.QUALIFIED,
                                        prepare=lambda a: playable_video(a, tmp_path))
