@@ -54,3 +54,21 @@ def test_the_filter_reads_iso_dates_kept_in_json():
 
     assert thai_date("2017-05-29") == "29 พ.ค. 2560"
     assert thai_date("not a date") == "not a date"
+
+
+@pytest.mark.parametrize("style", ["short", "long"])
+def test_plain_dates_read_as_pythainlp_writes_them(style):
+    """format_be puts plain dates together from PyThaiNLP's month names (the list pages' fast
+    path): every day of a leap year and the ends of the range read as thai_strftime has it."""
+    from pythainlp.util import thai_strftime
+
+    from dlep.thaidates import format_be
+
+    pattern = "%-d %B %Y" if style == "long" else "%-d %b %Y"
+    days = [datetime.date(2024, 1, 1) + datetime.timedelta(days=n) for n in range(366)]
+    days += [datetime.date(1, 1, 1), datetime.date(9999, 12, 31)]
+    for day in days:
+        as_datetime = datetime.datetime(day.year, day.month, day.day)
+        assert format_be(day, style=style) == thai_strftime(as_datetime, pattern), day
+        assert format_be(as_datetime, style=style, with_time=False) == thai_strftime(
+            as_datetime, pattern), day
