@@ -1,12 +1,10 @@
 """What the benchmark measures: the floor and the key pages, each as the login that uses it.
 
 Logins are the hot spots' (``dlep.scale.hot_logins``): the roster is the hot school's (500
-active people), the queue the hot office's (1,000 requests). A page's ``check`` says what the
-answer must show, so a page that answers quickly with the wrong thing (an empty list, a login
-redirect) is not a good figure.
-
-TODO(appraisal part 2): the assessor's queue, as an assessor login from ``seed_scale``'s expert
-step, joins ``PAGES`` with appraisal part 2 (``PENDING`` lists it until then).
+active people), the queue the hot office's (1,000 requests), the assessor's queue the hot
+assessor's (5 invitations awaiting a reply, 15 accepted; not paginated). A page's ``check``
+says what the answer must show, so a page that answers quickly with the wrong thing (an empty
+list, a login redirect) is not a good figure.
 """
 
 from __future__ import annotations
@@ -28,6 +26,13 @@ def _count(marker: str, expected: Callable[[Plan], int]):
         found, want = body.decode().count(marker), expected(plan)
         return None if found == want else f"{found} rows shown, {want} expected"
     return check
+
+
+def _assessor_queue(body: bytes, plan: Plan) -> str | None:
+    text = body.decode()
+    found = (text.count('data-testid="awaiting-row"'), text.count('data-testid="accepted-row"'))
+    want = (plan.hot_assessor_awaiting, plan.hot_assessor_accepted)
+    return None if found == want else f"{found} rows (awaiting, accepted), {want} expected"
 
 
 def _api_results(expected: int):
@@ -69,11 +74,12 @@ PAGES = [
          check=_count('data-testid="person-row"', lambda p: min(p.hot_roster, PAGE_ROWS_ROSTER))),
     Page("office queue", Role.LAO_ADMIN, "/appraisal/queue/",
          check=_count('data-testid="queue-row"', lambda p: min(p.hot_queue, PAGE_ROWS_QUEUE))),
+    Page("assessor's queue", "assessor", "/appraisal/assessment/mine/", check=_assessor_queue),
     Page("api organizations", Role.DLA_ADMIN, "/api/v1/organizations/", api=True,
          check=_api_results(PAGE_ROWS_API)),
     Page("api organizations", Role.PROVINCE_ADMIN, "/api/v1/organizations/", api=True,
          check=_api_results(PAGE_ROWS_API)),
 ]
 
-# Key pages that do not exist yet, and the issue that brings them.
-PENDING = [("assessor's queue", "appraisal part 2")]
+# Key pages that do not exist yet, and the issue that brings them (bench/run.py reports them).
+PENDING: list[tuple[str, str]] = []

@@ -4,9 +4,9 @@ At factor 1.0 ``build()`` writes what the portal serves nationally: 77 provinces
 committees, 878 districts, 7,850 LAOs in the real type mix, 30,000 schools and child development
 centres, 500,000 people with their employment and history lines (ก.พ.7), and 60,000
 academic-standing requests in every state with their evidence rows, checks, history and PA
-results. Every count is ``round(national × factor)`` (at least one of each kind). The number of
-provinces shrinks with the factor too, so that a province keeps a true-to-life size at any
-factor and only the national pages grow with it.
+results, and 20,000 experts who assess them. Every count is ``round(national × factor)`` (at
+least one of each kind). The number of provinces shrinks with the factor too, so that a
+province keeps a true-to-life size at any factor and only the national pages grow with it.
 
 On top come the benchmark's *hot spots*, the same size at any factor: one school with a roster
 of ``hot_roster`` active people (500) and one LAO, a city municipality of the first province,
@@ -17,12 +17,17 @@ unusable.
 Everything is written in bulk (``dlep.scale_writer``): COPY on PostgreSQL, executemany elsewhere.
 Primary keys, treebeard paths and foreign keys are computed here, so nothing is read back.
 Certified requests are written as they are made in the portal: at the office first, with their
-files and checks, then certified by one UPDATE, which the certification lock
-(appraisal/migrations/0003) allows.
+files and checks, then certified by UPDATE, which the certification lock
+(appraisal/migrations/0003) allows, and those past the certification moved on by one more
+UPDATE per state (the lock freezes the certified content, not the state).
 
-Experts (the assessor registry, 20,000 at factor 1.0) are planned (``Plan.experts``) but not
-generated: TODO(appraisal part 2): add an ``_experts`` step to ``STEPS`` once appraisal part 2
-has its models, and the assessor's queue to the benchmark's pages (bench/pages.py).
+Appraisal part 2 follows the certification: the registry of 20,000 experts (at factor 1.0),
+each with a portal account, and a fifth of the requests moved on through the assessment
+(``STATE_MIX``: approved for assessment, assessors complete, assessed, result approved or not,
+notified, appointed), each with its draw, three invitations, score sheets, the decision and
+history as the services leave them (``_experts``, ``_assessment``). The hot assessor
+(``hot_logins()["assessor"]``) has a queue of ``HOT_ASSESSOR_AWAITING`` invitations awaiting
+a reply and ``HOT_ASSESSOR_DRAFTING`` + ``HOT_ASSESSOR_SUBMITTED`` accepted ones at any factor.
 """
 
 from __future__ import annotations
@@ -31,11 +36,13 @@ import datetime
 import math
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connections, transaction
 from django.utils import timezone
@@ -43,12 +50,18 @@ from django.utils import timezone
 from accounts import national_id
 from accounts.models import Membership, Organization, User
 from accounts.rules import LaoType, OrgKind, Role, SchoolType, committee_kind_for
+from appraisal.choices import DrawOutcome
 from appraisal.models import (
     Application,
     ApplicationEvent,
+    AssessmentDecision,
+    AssessorDraw,
     EvidenceFile,
+    Expert,
+    Invitation,
     PAResult,
     QualificationCheck,
+    ScoreSheet,
     SubjectArea,
 )
 from committees.models import Committee
@@ -135,12 +148,28 @@ NATIONAL_LAOS = {
 NATIONAL_UNITS = {SchoolType.SCHOOL: 7_500, SchoolType.CHILD_DEVELOPMENT_CENTRE: 22_500}
 NATIONAL_PEOPLE = 500_000
 NATIONAL_APPLICATIONS = 60_000
-NATIONAL_EXPERTS = 20_000  # appraisal part 2: planned, not generated yet
+NATIONAL_EXPERTS = 20_000
 
-STATE_MIX = {"draft": 15, "submitted": 15, "at_office": 30, "returned": 10, "qualified": 30}
+# Requests in every state. A fifth of them went on past the office director's certification
+# (appraisal part 2): approved by the committee, assessed, decided, notified, appointed.
+STATE_MIX = {"draft": 15, "submitted": 15, "at_office": 30, "returned": 10, "qualified": 9,
+             "panel_approved": 4, "assessors_complete": 4, "assessed": 3, "result_approved": 2,
+             "result_not_approved": 2, "notified": 2, "appointed": 4}
+# The states after the certification, in the order of the assessment (seed 004 steps 3–7), and
+# how far along each one is: result_approved and result_not_approved are one stage.
+ASSESSMENT_STAGE = {"panel_approved": 0, "assessors_complete": 1, "assessed": 2,
+                    "result_approved": 3, "result_not_approved": 3, "notified": 4,
+                    "appointed": 5}
+CERTIFIED_STATES = ("qualified", *ASSESSMENT_STAGE)
 # the hot office's queue (everything past the draft), and a tenth more in drafts beside it
 HOT_STATE_MIX = {"submitted": 15, "at_office": 45, "returned": 10, "qualified": 30}
 HOT_EXTRA_SCHOOL_SIZE = 150
+# the hot assessor's queue (/appraisal/assessment/mine/, not paginated): invitations awaiting a
+# reply, accepted ones whose score sheet is a draft, and accepted ones already scored
+HOT_ASSESSOR_AWAITING = 5
+HOT_ASSESSOR_DRAFTING = 5
+HOT_ASSESSOR_SUBMITTED = 10
+HOT_ASSESSOR_CAP = 30  # max_concurrent: room for the queue's open assignments and more
 
 # Where schools and centres sit: weights per LAO type (municipalities and อบจ. run the schools,
 # every LAO runs child development centres). People per unit: a school weighs 8 centres.
@@ -268,10 +297,54 @@ class Plan:
     @property
     def states(self) -> dict[str, int]:
         """Applications per state, national part and hot spots together."""
-        national = split_states(self.applications, STATE_MIX)
+        national = self.national_states
         hot = split_states(self.hot_queue, HOT_STATE_MIX)
         hot["draft"] = self.hot_drafts
         return {s: national.get(s, 0) + hot.get(s, 0) for s in STATE_MIX}
+
+    @property
+    def national_states(self) -> dict[str, int]:
+        return split_states(self.applications, STATE_MIX)
+
+    # --- appraisal part 2: the assessment of the national part's requests ----------------------
+
+    @property
+    def assessed_applications(self) -> int:
+        """Requests past the committee's approval: each has one draw and three invitations."""
+        return sum(self.national_states[s] for s in ASSESSMENT_STAGE)
+
+    @property
+    def invitations(self) -> int:
+        return 3 * self.assessed_applications
+
+    @property
+    def submitted_sheets(self) -> int:
+        """Assessed and later: all three sheets submitted (and one decision each)."""
+        national = self.national_states
+        return 3 * sum(national[s] for s, stage in ASSESSMENT_STAGE.items() if stage >= 2)
+
+    @property
+    def decisions(self) -> int:
+        return self.submitted_sheets // 3
+
+    # The hot assessor's queue is the same at any factor that has requests enough in each state
+    # (from about 0.005 on); a smaller country has fewer to give it.
+
+    @property
+    def hot_assessor_awaiting(self) -> int:
+        return min(HOT_ASSESSOR_AWAITING, self.national_states["panel_approved"])
+
+    @property
+    def hot_assessor_drafting(self) -> int:
+        return min(HOT_ASSESSOR_DRAFTING, self.national_states["assessors_complete"])
+
+    @property
+    def hot_assessor_submitted(self) -> int:
+        return min(HOT_ASSESSOR_SUBMITTED, self.decisions)
+
+    @property
+    def hot_assessor_accepted(self) -> int:
+        return self.hot_assessor_drafting + self.hot_assessor_submitted
 
 
 # --- The hot spots' codes and logins ---------------------------------------------------------
@@ -292,6 +365,7 @@ def hot_logins() -> dict[str, str]:
         "lao_officer": f"hr_{HOT_LAO_CODE}",
         Role.SCHOOL_ADMIN: f"school_admin_{HOT_SCHOOL_CODE}",
         Role.STAFF: f"teacher_{HOT_SCHOOL_CODE}",
+        "assessor": f"assessor_{HOT_PROVINCE_CODE}",  # an expert of the registry
     }
 
 
@@ -371,6 +445,9 @@ class PersonFacts:
     standing: str
     user_id: int | None
     name: str
+    position_number: str = ""  # for the ก.พ.7 line of an appointment (appraisal part 2)
+    rank: str = ""
+    salary: Decimal | None = None
 
 
 @dataclass
@@ -389,6 +466,8 @@ class World:
     candidates: list[PersonFacts] = field(default_factory=list)  # who may apply
     hot_candidates: list[PersonFacts] = field(default_factory=list)
     certified: tuple[int, int] = (0, 0)  # [first, end) ids of the requests to certify
+    assessed: list[Assessed] = field(default_factory=list)  # the first ids of ``certified``
+    experts: list[ExpertFacts] = field(default_factory=list)
     password: str = ""
     _nid: int = 0
 
@@ -560,15 +639,20 @@ class Accounts:
 
     def add(self, username: str, names: tuple, nid: str, *, role: str, org: Node,
             position: str = "") -> int:
+        user_id = self.add_user(username, names, nid)
+        self.memberships.append((self.w.writer.ids(Membership, 1), user_id, org.id, role,
+                                 position, True))
+        self.w.users_by_role_org.setdefault((role, org.code), user_id)
+        return user_id
+
+    def add_user(self, username: str, names: tuple, nid: str) -> int:
+        """An account without a membership (an expert's: the portal asks none of them)."""
         user_id = self.w.writer.ids(User, 1)
         _gender, title, first, last, title_en, first_en, last_en = names
         self.users.append((user_id, username, self.password(username),
                            f"{username}@scale.dlep.local", title, first, last, title_en,
                            first_en, last_en, nid, f"08{self.w.rng.randrange(10**8):08d}", True,
                            False, False, self.w.now))
-        self.memberships.append((self.w.writer.ids(Membership, 1), user_id, org.id, role,
-                                 position, True))
-        self.w.users_by_role_org.setdefault((role, org.code), user_id)
         return user_id
 
     def flush(self) -> None:
@@ -733,7 +817,7 @@ def _people(w: World) -> None:
             if (status == PersonStatus.ACTIVE and position == PositionType.TEACHER
                     and standing != AcademicStanding.SENIOR_EXPERT):
                 facts = PersonFacts(person_id, unit, standing, user_id,
-                                    f"{row[2]}{row[3]} {row[4]}")
+                                    f"{row[2]}{row[3]} {row[4]}", row[15], row[16], row[17])
                 (w.hot_candidates if hot else w.candidates).append(facts)
             if len(people) >= 20_000:
                 flush()
@@ -826,12 +910,14 @@ APPLICATION_COLUMNS = ["id", "person_id", "organization_id", "office_id", "curre
 
 def _applications(w: World) -> None:
     """Requests in every state, with PA results, evidence rows, checks and history. Certified
-    ones are written at the office and certified afterwards (``_certify``)."""
+    ones (qualified and every state after it) are written at the office and certified
+    afterwards (``_certify``); those past the certification are moved on by ``_assessment``,
+    on the timeline planned here (``_timeline``)."""
     plan, rng = w.plan, w.rng
     if len(w.candidates) < plan.applications:
         raise ValueError(f"{plan.applications} requests need as many teachers who may apply; "
                          f"there are {len(w.candidates)}")
-    national = split_states(plan.applications, STATE_MIX)
+    national = plan.national_states
     hot = split_states(plan.hot_queue, HOT_STATE_MIX)
     hot["draft"] = plan.hot_drafts
     jobs = []  # (facts, state), the certified ones first: their ids are one range
@@ -839,11 +925,15 @@ def _applications(w: World) -> None:
     hot_chosen = w.hot_candidates[: plan.hot_queue + plan.hot_drafts]
     for people, states in ((chosen, national), (hot_chosen, hot)):
         i = 0
-        for state in ("qualified", "at_office", "returned", "submitted", "draft"):
+        for state in (*CERTIFIED_STATES[1:], "qualified", "at_office", "returned", "submitted",
+                      "draft"):
             for facts in people[i:i + states.get(state, 0)]:
                 jobs.append((facts, state))
             i += states.get(state, 0)
-    jobs.sort(key=lambda job: job[1] != "qualified")
+    # the certified ones first, those past the certification before them, each state one range
+    # of ids (``_certify`` and ``_assessment`` update by ranges); the sort is stable
+    jobs.sort(key=lambda job: (0 if job[1] in ASSESSMENT_STAGE
+                               else 1 if job[1] == "qualified" else 2))
 
     areas: dict[str, list[int]] = {}
     for pk, classroom_type in SubjectArea.objects.values_list("pk", "classroom_type"):
@@ -867,21 +957,30 @@ def _applications(w: World) -> None:
         else:
             classroom = "primary" if rng.random() < 0.6 else "secondary"
         area = rng.choice(areas.get(classroom) or next(iter(areas.values())))
+        certified = state in CERTIFIED_STATES
         created = w.today - datetime.timedelta(days=rng.randint(20, 150))
         filed = entered = None
         round_no, reason, snapshot = 0, "", {}
-        by_office = state in ("at_office", "qualified") or (state == "returned"
-                                                            and rng.random() < 0.5)
+        by_office = state == "at_office" or certified or (state == "returned"
+                                                          and rng.random() < 0.5)
+        if state in ASSESSMENT_STAGE:  # its dates come from the timeline, back from today
+            entered, timeline = _timeline(rng, state, w.now)
+            filed = entered - datetime.timedelta(days=rng.randint(1, 10))
+            created = filed - datetime.timedelta(days=rng.randint(1, 10))
+            w.assessed.append(Assessed(app_id, state, facts, area, classroom,
+                                       NEXT_STANDING[facts.standing], entered, timeline))
         if state != "draft":
             round_no = 2 if state == "at_office" and rng.random() < 0.2 else 1
-            filed = min(created + datetime.timedelta(days=rng.randint(1, 10)), w.today)
+            if filed is None:
+                filed = min(created + datetime.timedelta(days=rng.randint(1, 10)), w.today)
             if by_office:
-                entered = min(filed + datetime.timedelta(days=rng.randint(1, 10)), w.today)
+                if entered is None:
+                    entered = min(filed + datetime.timedelta(days=rng.randint(1, 10)), w.today)
                 snapshot = {"name": facts.name, "school": unit.name,
                             "standing": facts.standing}
         if state == "returned":
             reason = "แก้ไขเอกสารหลักฐานให้ครบถ้วน"
-        stored_state = "at_office" if state == "qualified" else state
+        stored_state = "at_office" if certified else state
         applicant = facts.user_id
         apps.append((app_id, facts.id, unit.id, lao.id, facts.standing,
                      NEXT_STANDING[facts.standing], classroom, area,
@@ -905,9 +1004,9 @@ def _applications(w: World) -> None:
         if by_office and state != "draft":
             history.append(("school_certified", "submitted", "at_office", school_admin, entered))
             for kind in CHECK_KINDS:
-                decided = state == "qualified" or (state == "returned") or rng.random() < 0.5
-                passed = state == "qualified" or rng.random() < 0.9
-                headed = state == "qualified" or (decided and rng.random() < 0.5)
+                decided = certified or (state == "returned") or rng.random() < 0.5
+                passed = certified or rng.random() < 0.9
+                headed = certified or (decided and rng.random() < 0.5)
                 checks.append((app_id, round_no, kind, passed, "ตรวจโดยระบบ", at(entered, 8),
                                passed if decided else None, officer if decided else None,
                                at(entered, 11) if decided else None,
@@ -919,7 +1018,7 @@ def _applications(w: World) -> None:
                             officer if by_office else school_admin, entered or filed))
         for action, from_state, to_state, actor, day in history:
             events.append((app_id, round_no or 0, action, from_state, to_state, actor, at(day)))
-        if state == "qualified":
+        if certified:
             w.certified = (first, app_id + 1)
 
     w.writer.write(Application, APPLICATION_COLUMNS, apps)
@@ -956,17 +1055,32 @@ def _applications(w: World) -> None:
 
 def _certify(w: World) -> None:
     """The LAO director certifies (seed 004 step 2), as ``appraisal.services.office_certify``
-    leaves the row; the certification lock allows the step from uncertified to certified."""
+    leaves the row; the certification lock allows the step from uncertified to certified.
+    Requests still qualified are certified today; those the assessment moved on since
+    (``w.assessed``, the first ids) the day after they entered the system, as their timeline
+    says (``Timeline.certified``)."""
     first, end = w.certified
     if end <= first:
         return
     certified_at = datetime.datetime.combine(w.today, datetime.time(3), tzinfo=datetime.UTC)
-    changed = w.writer.execute(
-        "UPDATE appraisal_application SET state = 'qualified', certified_at = %s, "
-        "certified_by_id = (SELECT m.user_id FROM accounts_membership m "
-        "WHERE m.organization_id = appraisal_application.office_id AND m.role = 'lao_admin' "
-        "ORDER BY m.id LIMIT 1) WHERE id >= %s AND id < %s",
-        [w.writer.connection.ops.adapt_datetimefield_value(certified_at), first, end])
+    moved_on = first + len(w.assessed)  # [first, moved_on): past the certification
+    director = ("(SELECT m.user_id FROM accounts_membership m "
+                "WHERE m.organization_id = appraisal_application.office_id "
+                "AND m.role = 'lao_admin' ORDER BY m.id LIMIT 1)")
+    day_after_entry = ("(entered_on + 1) + TIME '03:00'"
+                       if w.writer.connection.vendor == "postgresql"
+                       else "datetime(entered_on, '+1 day', '+3 hours')")
+    changed = 0
+    if moved_on > first:
+        changed += w.writer.execute(
+            f"UPDATE appraisal_application SET state = 'qualified', "  # noqa: S608 (constants)
+            f"certified_at = {day_after_entry}, certified_by_id = {director} "
+            "WHERE id >= %s AND id < %s", [first, moved_on])
+    if end > moved_on:
+        changed += w.writer.execute(
+            "UPDATE appraisal_application SET state = 'qualified', certified_at = %s, "  # noqa: S608
+            f"certified_by_id = {director} WHERE id >= %s AND id < %s",
+            [w.writer.connection.ops.adapt_datetimefield_value(certified_at), moved_on, end])
     rows = end - first
     if changed != rows:
         raise RuntimeError(f"certified {changed} requests, expected {rows}")
@@ -978,14 +1092,487 @@ def _certify(w: World) -> None:
         "FROM appraisal_application WHERE id >= %s AND id < %s", [start, first, first, end])
 
 
-# The steps, in order. TODO(appraisal part 2): ("experts", _experts) after "applications":
-# 20,000 × factor experts (Plan.experts) with their subject areas and provinces.
+# --- appraisal part 2: the registry of experts and the assessment ------------------------------
+#
+# Written as the services leave the rows (appraisal/draw.py, invitations.py, scoring.py,
+# outcome.py): the committee's approval, one draw of three assessors, their invitations and
+# replies, a score sheet per accepted invitation (the django-guardian grant on the application
+# with it), the decision once the third sheet is in, the committee's result, the notice and the
+# appointment (the person's new standing and a ก.พ.7 line). Not written: the committees app's
+# agenda items, resolutions and orders (the pages read the application's own history, whose
+# lines carry the meeting and order references), notifications and audit records (as for
+# every step here). Each request has its first draw only: no declines, time-outs or refills.
+
+
+@dataclass(slots=True)
+class Timeline:
+    """When each step of one request's assessment happened (None: not yet)."""
+
+    certified: datetime.datetime
+    panel: datetime.datetime
+    drawn: datetime.datetime
+    replies: list  # per seat: accepted at, or None while the invitation awaits a reply
+    submits: list  # per seat: the score sheet submitted at, or None
+    assessed: datetime.datetime | None
+    result: datetime.datetime | None
+    notified: datetime.datetime | None
+    appointed: datetime.datetime | None
+
+
+@dataclass(slots=True)
+class Assessed:
+    """A request past the certification, as ``_applications`` planned it."""
+
+    id: int
+    state: str
+    facts: PersonFacts
+    area: int
+    classroom: str
+    requested: str
+    entered: datetime.date
+    timeline: Timeline
+    seats: list = field(default_factory=lambda: [None, None, None])  # ExpertFacts, seats 1–3
+
+
+@dataclass(slots=True, eq=False)
+class ExpertFacts:
+    id: int
+    user_id: int
+    row: list  # the Expert row but for its standings (filled when written)
+    areas: set
+    standings: set
+    cap: int
+    home: Node | None  # in the portal's tree, or None (outside it)
+    active_from: datetime.date
+    open: int = 0  # invitations awaiting a reply and accepted ones not scored: the cap counts
+
+
+def _timeline(rng: random.Random, state: str,
+              now: datetime.datetime) -> tuple[datetime.date, Timeline]:
+    """The dates of one request's assessment, laid out forward from its certification, then
+    placed so that its last step happened shortly before ``now``: hours before for requests
+    whose invitations await a reply (their reply-by date, three days on, is still ahead), days
+    before for the rest. The request entered the system the day before its certification, which
+    is at 03:00 (``_certify`` computes the same from ``entered_on``)."""
+    stage = ASSESSMENT_STAGE[state]
+
+    def hours(low: float, high: float) -> datetime.timedelta:
+        return datetime.timedelta(hours=rng.uniform(low, high))
+
+    def days(low: int, high: int) -> datetime.timedelta:
+        return datetime.timedelta(days=rng.randint(low, high), hours=rng.uniform(0, 6))
+
+    panel = days(5, 30)
+    drawn = panel + hours(1, 3)
+    if stage == 0:  # some accepted already, never all three (that is "assessors complete")
+        accepted = rng.randint(0, 2)
+        replies = [drawn + hours(1, 20) for _ in range(accepted)] + [None] * (3 - accepted)
+    else:
+        replies = [drawn + hours(1, 60) for _ in range(3)]
+    last = max([drawn, *(r for r in replies if r is not None)])
+    submits: list = [None, None, None]
+    assessed = result = notified = appointed = None
+    if stage >= 2:
+        submits = [last + days(3, 25) for _ in range(3)]
+        assessed = last = max(submits)
+    if stage >= 3:
+        result = last = assessed + days(7, 30)
+    if stage >= 4:
+        notified = last = result + days(1, 7)
+    if stage >= 5:
+        appointed = last = notified + days(10, 40)
+    ago = hours(4, 12) if stage == 0 else days(1, 30)
+    day = (now - ago - last).date()
+    certified = datetime.datetime.combine(day, datetime.time(3), tzinfo=datetime.UTC)
+
+    def at(offset):
+        return None if offset is None else certified + offset
+
+    return day - datetime.timedelta(days=1), Timeline(
+        certified, at(panel), at(drawn), [at(r) for r in replies], [at(t) for t in submits],
+        at(assessed), at(result), at(notified), at(appointed))
+
+
+# Who may be drawn for what (appraisal.experts ASSESSED_STANDINGS): most experts assess up to
+# ชำนาญการพิเศษ, fewer เชี่ยวชาญ too, a few every standing.
+EXPERT_STANDINGS = (
+    ((AcademicStanding.PROFESSIONAL, AcademicStanding.SENIOR_PROFESSIONAL), 50),
+    ((AcademicStanding.PROFESSIONAL, AcademicStanding.SENIOR_PROFESSIONAL,
+      AcademicStanding.EXPERT), 35),
+    ((AcademicStanding.PROFESSIONAL, AcademicStanding.SENIOR_PROFESSIONAL,
+      AcademicStanding.EXPERT, AcademicStanding.SENIOR_EXPERT), 15),
+)
+ALL_ASSESSED = EXPERT_STANDINGS[-1][0]
+EXPERT_POSITIONS = ("ผู้อำนวยการสถานศึกษา วิทยฐานะเชี่ยวชาญ", "ครู วิทยฐานะเชี่ยวชาญ",
+                    "ศึกษานิเทศก์ วิทยฐานะเชี่ยวชาญ", "ผู้อำนวยการกองการศึกษา",
+                    "รองศาสตราจารย์", "ผู้ช่วยศาสตราจารย์")
+OUTSIDE_HOMES = (*INSTITUTIONS, "สำนักงานศึกษาธิการจังหวัด",
+                 "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา")
+HOT_ASSESSOR_HOME = "มหาวิทยาลัยบูรพา"
+EXPERT_COLUMNS = ["id", "organization_id", "user_id", "title_th", "first_name", "last_name",
+                  "national_id", "email", "phone", "position", "home_organization_id",
+                  "home_organization_name", "active_from", "active_to", "max_concurrent",
+                  "is_active", "created_by_id", "standings"]
+
+
+def _experts(w: World) -> None:
+    """The registry (``Plan.experts``), each expert with a portal account (no membership: the
+    assessor's pages ask none), and the three assessors of every request past the committee's
+    approval. Provinces keep the records (the DLA a few), spread like the LAOs; most experts
+    work at an LAO or a school of that province, some outside the tree. Their subject areas
+    follow the requests (an area with more requests has more experts) within one classroom
+    type. The first expert is the hot assessor (``hot_logins()["assessor"]``), an outside
+    expert whose queue holds the plan's ``hot_assessor_*`` invitations.
+
+    The assessors are chosen as the draw would find them eligible (``rules.exclusion_reason``):
+    the request's subject area and standing, not of the applicant's LAO, under their cap of
+    open assignments. Where the registry has no one such left (a small factor), an expert is
+    taken anyway and registered for that area and standing: the registry grows where the
+    requests are."""
+    plan, rng, assessed = w.plan, w.rng, w.assessed
+    if assessed and plan.experts < 4:
+        raise ValueError("three assessors per request (besides the hot assessor) need four "
+                         "experts or more")
+    areas = list(SubjectArea.objects.order_by("pk").values_list("pk", "classroom_type"))
+    type_of = dict(areas)
+    by_type: dict[str, list[int]] = {}
+    for pk, classroom_type in areas:
+        by_type.setdefault(classroom_type, []).append(pk)
+    demand = Counter(a.area for a in assessed)
+    area_weights = [demand[pk] + 1 for pk, _type in areas]
+    homes: dict[str, list[Node]] = {}
+    for node in (*w.laos, *w.units):
+        homes.setdefault(node.province.code, []).append(node)
+    owner_weights = [len(homes.get(p.code, ())) + 1 for p in w.provinces]
+    hot_province = next(p for p in w.provinces if p.code == HOT_PROVINCE_CODE)
+    hot_username = hot_logins()["assessor"]
+
+    accounts = Accounts(w)
+    first = w.writer.ids(Expert, plan.experts)
+    for i in range(plan.experts):
+        hot = i == 0
+        names_ = _name(w)
+        _gender, title, first_name, last_name, *_en = names_
+        if rng.random() < 0.25:
+            title = "ดร."
+            names_ = (names_[0], title, first_name, last_name, "Dr.", *names_[5:])
+        nid = w.national_id()
+        expert_id = first + i
+        username = hot_username if hot else f"expert.{expert_id:06d}"
+        user_id = accounts.add_user(username, names_, nid)
+        home, home_name = None, ""
+        if hot:
+            owner, home_name = hot_province, HOT_ASSESSOR_HOME
+        elif rng.random() < 0.03:  # the DLA's own registry: anyone, anywhere
+            owner = w.root
+            if rng.random() < 0.5:
+                home = rng.choice(rng.choice((w.laos, w.units)) or w.laos)
+        else:
+            owner = rng.choices(w.provinces, weights=owner_weights)[0]
+            if homes.get(owner.code) and rng.random() < 0.85:
+                home = rng.choice(homes[owner.code])
+        if home is None and not home_name:
+            home_name = rng.choice(OUTSIDE_HOMES)
+        if hot:
+            expert_areas, standings, cap = set(), set(ALL_ASSESSED), HOT_ASSESSOR_CAP
+        else:
+            main = rng.choices(areas, weights=area_weights)[0][0]
+            same_type = by_type[type_of[main]]
+            expert_areas = {main, *rng.sample(same_type, min(len(same_type),
+                                                              rng.choice((0, 0, 1, 2))))}
+            standings = set(rng.choices([s for s, _w in EXPERT_STANDINGS],
+                                        weights=[wt for _s, wt in EXPERT_STANDINGS])[0])
+            cap = 3
+        active_from = _random_date(rng, 2020, 2024)
+        keeper = (w.user_of(Role.PROVINCE_ADMIN, owner) if owner.kind == OrgKind.PROVINCE
+                  else w.user_of(Role.DLA_ADMIN, owner))
+        row = [expert_id, owner.id, user_id, title, first_name, last_name, nid,
+               f"{username}@scale.dlep.local", f"08{rng.randrange(10**8):08d}",
+               rng.choice(EXPERT_POSITIONS), home.id if home else None, home_name, active_from,
+               None, cap, True, keeper]
+        w.experts.append(ExpertFacts(expert_id, user_id, row, expert_areas, standings, cap, home,
+                                     active_from))
+    _seat_assessors(w)
+
+    accounts.flush()
+    w.writer.write(Expert, EXPERT_COLUMNS,
+                   ([*e.row, sorted(e.standings)] for e in w.experts))
+    links = [(e.id, area) for e in w.experts for area in sorted(e.areas)]
+    start = w.writer.ids(Expert.subject_areas.through, len(links))
+    w.writer.write(Expert.subject_areas.through, ["id", "expert_id", "subjectarea_id"],
+                   ((start + i, *link) for i, link in enumerate(links)))
+
+
+def _seat_assessors(w: World) -> None:
+    """Three experts per request past the approval (``Assessed.seats``), the hot assessor's
+    first: seat 3 of the first requests awaiting replies (seat 3 always awaits), seat 1 of the
+    first requests with assessors complete (a draft sheet) and of a sample of those scored."""
+    plan, rng, experts = w.plan, w.rng, w.experts
+    if not w.assessed:
+        return
+    hot = experts[0]
+    by_state: dict[str, list[Assessed]] = {}
+    for a in w.assessed:
+        by_state.setdefault(a.state, []).append(a)
+    scored = [a for a in w.assessed if ASSESSMENT_STAGE[a.state] >= 2]
+    for a in by_state.get("panel_approved", [])[: plan.hot_assessor_awaiting]:
+        a.seats[2] = hot
+    for a in by_state.get("assessors_complete", [])[: plan.hot_assessor_drafting]:
+        a.seats[0] = hot
+    for a in rng.sample(scored, plan.hot_assessor_submitted):
+        a.seats[0] = hot
+    for a in w.assessed:
+        if hot in a.seats:
+            hot.areas.add(a.area)
+
+    pool: dict[int, list[ExpertFacts]] = {}
+    for e in experts[1:]:
+        for area in e.areas:
+            pool.setdefault(area, []).append(e)
+
+    for a in w.assessed:
+        lao = a.facts.unit.lao
+        holds_open = ASSESSMENT_STAGE[a.state] <= 1  # awaiting, or accepted and not scored
+
+        def fits(e: ExpertFacts, a=a, lao=lao, holds_open=holds_open) -> bool:
+            return (e not in a.seats and (e.home is None or e.home.lao is not lao)
+                    and (not holds_open or e.open < e.cap))
+
+        for seat in range(3):
+            e = a.seats[seat]
+            if e is None:
+                candidates = pool.get(a.area, [])
+                for _ in range(20):
+                    pick = rng.choice(candidates) if candidates else None
+                    if pick is not None and a.requested in pick.standings and fits(pick):
+                        e = pick
+                        break
+                else:
+                    # a thin pool: anyone (registered for it from now on), the cap kept if
+                    # possible
+                    others = experts[1:]
+                    e = next((x for x in rng.sample(others, min(len(others), 200)) if fits(x)),
+                             None) or next(x for x in others if x not in a.seats)
+                    if a.area not in e.areas:
+                        e.areas.add(a.area)
+                        pool.setdefault(a.area, []).append(e)
+                    e.standings.add(a.requested)
+                a.seats[seat] = e
+            if holds_open:
+                e.open += 1
+
+
+def _assessment(w: World) -> None:
+    """Moves the requests past the certification on, as the services of appraisal part 2 leave
+    them (see above): the draw, invitations, score sheets, grants, decisions, history lines,
+    then each state by one UPDATE (the certification lock lets the state move on), and the
+    appointed people's new standing."""
+    if not w.assessed:
+        return
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.models import UserObjectPermission
+
+    from appraisal import draw as draws
+    from appraisal import rules, scoring
+
+    rng, write, ids = w.rng, w.writer.write, w.writer.ids
+    content_type = ContentType.objects.get_for_model(Application)
+    permission = Permission.objects.get(content_type=content_type,
+                                        codename="view_application").pk
+    rubrics = {standing: scoring.rubrics_for(standing) for standing in ALL_ASSESSED}
+    type_of = dict(SubjectArea.objects.values_list("pk", "classroom_type"))
+    reply_days = datetime.timedelta(days=settings.INVITATION_REPLY_DAYS)
+    scoring_days = datetime.timedelta(days=settings.ASSESSMENT_SCORING_DAYS)
+    year_be = w.today.year + 543
+
+    n = len(w.assessed)
+    draw_first, invitation_first = ids(AssessorDraw, n), ids(Invitation, 3 * n)
+    draw_rows, invitation_rows, sheets, grants, decisions, events = [], [], [], [], [], []
+    appointed, lines = [], []
+
+    def event(a, action, from_state, to_state, actor, at, **data):
+        events.append((a.id, 1, action, from_state, to_state, actor, "", data, at))
+
+    def levels_of(a, good: bool) -> dict[str, int]:
+        choices = (3, 4, 4) if good else (1, 2, 2, 3)
+        return {str(i.pk): rng.choice(choices) for r in rubrics[a.requested]
+                for i in r.indicators.all()}
+
+    for k, a in enumerate(w.assessed):
+        t, stage, unit = a.timeline, ASSESSMENT_STAGE[a.state], a.facts.unit
+        lao, province = unit.lao, unit.province
+        officer = w.user_of(Role.OFFICER, lao)
+        secretary = w.user_of(Role.PROVINCE_ADMIN, province)
+        meeting = (f"การประชุมคณะกรรมการข้าราชการครูฯ จังหวัด{province.name} "
+                   f"ครั้งที่ {rng.randint(1, 12)}/{year_be}")
+        event(a, "panel_approved", "qualified", "panel_approved", secretary, t.panel,
+              meeting_ref=meeting)
+
+        # the draw: the record of a full draw of three (the picks' facts as the rules read them)
+        draw_id = draw_first + k
+        picks = [e.id for e in a.seats]
+        pool = sorted(picks)
+        remaining, values = list(pool), []
+        for pick in picks:
+            values.append(remaining.index(pick))
+            remaining.remove(pick)
+        app_facts = {"id": a.id, "subject_area_id": a.area, "classroom_type": a.classroom,
+                     "requested_standing": a.requested, "applicant_user_id": a.facts.user_id,
+                     "school_path": unit.path, "lao_path": lao.path,
+                     "as_of": t.drawn.date().isoformat(), "spent_expert_ids": [],
+                     "seated_expert_ids": []}
+        candidates = {str(e.id): {
+            "id": e.id, "user_id": e.user_id, "user_active": True, "is_active": True,
+            "active_from": e.active_from.isoformat(), "active_to": None,
+            "subject_area_ids": sorted(e.areas),
+            "classroom_types": sorted({type_of[x] for x in e.areas}),
+            "standings": sorted(e.standings), "max_concurrent": e.cap, "open_assignments": 0,
+            "home_path": e.home.path if e.home else "", "member_paths": [],
+            "same_national_id": False} for e in a.seats}
+        record = AssessorDraw(id=draw_id, application_id=a.id, sequence=1,
+                              outcome=DrawOutcome.DRAWN, trigger="manual", needed=3,
+                              seats=[1, 2, 3], application_facts=app_facts,
+                              candidates=candidates, excluded={}, pool=pool, values=values,
+                              picks=picks, drawn_by_id=officer, drawn_at=t.drawn)
+        record.digest = draws.digest(draws.record_of(record))
+        draw_rows.append((draw_id, a.id, 1, record.outcome, record.trigger, 3, [1, 2, 3],
+                          app_facts, candidates, {}, pool, values, picks, record.digest,
+                          officer, t.drawn))
+        event(a, "assessors_drawn", "panel_approved", "panel_approved", officer, t.drawn,
+              draw=draw_id, sequence=1, outcome=DrawOutcome.DRAWN, seats=[1, 2, 3],
+              picks=picks, pool_size=len(pool), trigger="manual")
+
+        # the invitations, the replies, a sheet and a grant per acceptance
+        # the committee approves what passed; some of those just assessed did not pass
+        passed = a.state != "result_not_approved" and (a.state != "assessed"
+                                                       or rng.random() < 0.8)
+        levels = [levels_of(a, passed) for _ in range(3)] if stage >= 2 else []
+        if levels:
+            sides = rules.sides_for(a.requested)
+            percents = [scoring.percentages(rubrics[a.requested], lv) for lv in levels]
+            result = rules.decide({s: [Decimal(p[str(s)]) for p in percents] for s in sides},
+                                  a.requested)
+            if result.passed != passed:  # the dice disagreed: all 4s pass, all 1s fail
+                levels = [dict.fromkeys(lv, 4 if passed else 1) for lv in levels]
+                percents = [scoring.percentages(rubrics[a.requested], lv) for lv in levels]
+                result = rules.decide({s: [Decimal(p[str(s)]) for p in percents]
+                                       for s in sides}, a.requested)
+        seat_ids = [invitation_first + 3 * k + seat for seat in range(3)]
+        for seat, e in enumerate(a.seats):
+            invitation_id, replied = seat_ids[seat], t.replies[seat]
+            invitation_rows.append((invitation_id, a.id, e.id, draw_id, seat + 1,
+                                    "accepted" if replied else "awaiting", t.drawn,
+                                    t.drawn + reply_days, replied,
+                                    replied.date() + scoring_days if replied else None))
+            if replied is None:
+                continue
+            event(a, "invitation_reply", "panel_approved", "panel_approved", e.user_id, replied,
+                  invitation=invitation_id, seat=seat + 1, expert=e.id,
+                  invitation_state="accepted")
+            grants.append((permission, content_type.pk, str(a.id), e.user_id))
+            if levels:
+                notes = {str(s): {"strengths": "การออกแบบกิจกรรมสอดคล้องกับบริบทของผู้เรียน",
+                                  "remarks": "ควรเพิ่มหลักฐานผลลัพธ์การเรียนรู้ที่หลากหลาย"}
+                         for s in rules.sides_for(a.requested)}
+                sheets.append((invitation_id, levels[seat], notes, percents[seat],
+                               t.submits[seat]))
+            else:  # an empty sheet on acceptance; some assessors have begun side 1
+                draft = {}
+                if stage == 1 and rng.random() < 0.5:
+                    draft = {str(i.pk): rng.choice((2, 3, 4))
+                             for i in rubrics[a.requested][0].indicators.all()}
+                sheets.append((invitation_id, draft, {},
+                               scoring.percentages(rubrics[a.requested], draft), None))
+        if stage >= 1:
+            event(a, "assessors_complete", "panel_approved", "assessors_complete", None,
+                  max(t.replies))
+        if stage >= 2:
+            decisions.append((a.id, a.requested, result.threshold, {
+                str(s): {"passed": ok, "percentages": [str(p) for p in pcts],
+                         "invitations": seat_ids}
+                for s, (ok, pcts) in result.sides.items()}, result.passed, t.assessed))
+            event(a, "assessed", "assessors_complete", "assessed", None, t.assessed,
+                  passed=result.passed,
+                  sides={str(s): ok for s, (ok, _p) in result.sides.items()})
+        if stage >= 3:
+            outcome = "result_not_approved" if a.state == "result_not_approved" \
+                else "result_approved"
+            event(a, outcome, "assessed", outcome, secretary, t.result, meeting_ref=meeting)
+            if outcome == "result_not_approved" and rng.random() < 0.5:  # told, state stays
+                event(a, "notified", outcome, outcome, secretary,
+                      t.result + datetime.timedelta(hours=6), meeting_ref=meeting,
+                      approved=False, confirmed=True)
+        if stage >= 4:
+            event(a, "notified", "result_approved", "notified", secretary, t.notified,
+                  meeting_ref=meeting, approved=True, confirmed=True)
+        if stage >= 5:
+            order = f"คำสั่ง{lao.name} ที่ {rng.randint(1, 999)}/{year_be}"
+            effective = a.entered  # never before the complete request entered the system
+            event(a, "appointed", "notified", "appointed", secretary, t.appointed,
+                  order_ref=order, effective_on=effective.isoformat())
+            appointed.append((a.requested, w.writer.connection.ops.adapt_datefield_value(
+                effective), a.facts.id))
+            lines.append((a.facts.id, effective, PositionType.TEACHER, a.facts.position_number,
+                          unit.name, a.facts.rank, a.facts.salary, a.requested, order,
+                          secretary))
+
+    write(AssessorDraw, ["id", "application_id", "sequence", "outcome", "trigger", "needed",
+                         "seats", "application_facts", "candidates", "excluded", "pool",
+                         "values", "picks", "digest", "drawn_by_id", "drawn_at"], draw_rows)
+    write(Invitation, ["id", "application_id", "expert_id", "draw_id", "seat", "state",
+                       "invited_at", "reply_by", "replied_at", "score_due"], invitation_rows)
+    start = ids(ScoreSheet, len(sheets))
+    write(ScoreSheet, ["id", "invitation_id", "levels", "notes", "percentages", "submitted_at"],
+          ((start + i, *row) for i, row in enumerate(sheets)))
+    start = ids(AssessmentDecision, len(decisions))
+    write(AssessmentDecision, ["id", "application_id", "requested_standing", "threshold",
+                               "sides", "passed", "decided_at"],
+          ((start + i, *row) for i, row in enumerate(decisions)))
+    start = ids(UserObjectPermission, len(grants))
+    write(UserObjectPermission, ["id", "permission_id", "content_type_id", "object_pk",
+                                 "user_id"], ((start + i, *row) for i, row in enumerate(grants)))
+    start = ids(ApplicationEvent, len(events))
+    write(ApplicationEvent, ["id", "application_id", "round_no", "action", "from_state",
+                             "to_state", "actor_id", "reason", "data", "at"],
+          ((start + i, *row) for i, row in enumerate(events)))
+
+    # each state by one UPDATE over its range of ids (``_applications`` made them contiguous)
+    ranges: dict[str, list[int]] = {}
+    for a in w.assessed:
+        ranges.setdefault(a.state, []).append(a.id)
+    adapt = w.writer.connection.ops.adapt_datetimefield_value
+    for state, app_ids in ranges.items():
+        low, high = min(app_ids), max(app_ids)
+        if high - low + 1 != len(app_ids):
+            raise RuntimeError(f"the {state} requests are not one range of ids")
+        changed = w.writer.execute(
+            "UPDATE appraisal_application SET state = %s, updated_at = %s "
+            "WHERE id >= %s AND id <= %s AND state = 'qualified'",
+            [state, adapt(w.now), low, high])
+        if changed != len(app_ids):
+            raise RuntimeError(f"moved {changed} requests to {state}, expected {len(app_ids)}")
+    # the appointment order: the new standing in the person's record, and its ก.พ.7 line
+    if appointed:
+        with w.writer.connection.cursor() as cursor:
+            cursor.executemany("UPDATE personnel_person SET standing = %s, "
+                               "standing_granted_on = %s WHERE id = %s", appointed)
+        start = ids(PositionHistory, len(lines))
+        write(PositionHistory, ["id", "person_id", "effective_on", "position_type",
+                                "position_number", "organization_name", "salary_rank", "salary",
+                                "standing", "order_ref", "created_by_id"],
+              ((start + i, *row) for i, row in enumerate(lines)))
+
+
+# The steps, in order.
 STEPS: list[tuple[str, Callable[[World], None]]] = [
     ("organisations and committees", _orgs),
     ("office accounts", _office_accounts),
     ("people, accounts and history", _people),
     ("applications, files, checks, PA", _applications),
     ("certification", _certify),
+    ("experts, their accounts and assessors", _experts),
+    ("assessment: draws, invitations, sheets, decisions", _assessment),
 ]
 
 
@@ -1001,7 +1588,9 @@ class Summary:
         return {"factor": self.plan.factor, "seconds": round(self.seconds, 1),
                 "method": self.method, "steps": {k: round(v, 1) for k, v in self.steps.items()},
                 "rows": dict(sorted(self.rows.items())),
-                "experts": "not generated: appraisal part 2"}
+                "hot_assessor": {"login": hot_logins()["assessor"],
+                                 "awaiting": self.plan.hot_assessor_awaiting,
+                                 "accepted": self.plan.hot_assessor_accepted}}
 
 
 def build(factor: float, *, hot_roster: int = 500, hot_queue: int = 1000, seed: int = SEED,

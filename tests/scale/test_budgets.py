@@ -27,6 +27,7 @@ BUDGETS = {
     "dashboard (staff)": 8,
     "roster (school_admin)": 6,
     "office queue (lao_admin)": 7,
+    "assessor's queue (assessor)": 4,
     "api organizations (dla_admin)": 5,
     "api organizations (province_admin)": 5,
 }

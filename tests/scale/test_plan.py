@@ -4,6 +4,7 @@ the counts shrink with the factor."""
 import pytest
 
 from accounts.rules import LaoType, OrgKind
+from appraisal.choices import ApplicationState
 from dlep import scale
 
 
@@ -17,7 +18,10 @@ def test_factor_one_is_the_country_of_the_issue():
     assert sum(plan.units.values()) == 30_000
     assert plan.people == 500_000
     assert plan.applications == 60_000
-    assert plan.experts == 20_000  # planned; generated with appraisal part 2
+    assert plan.experts == 20_000
+    assert plan.invitations == 3 * plan.assessed_applications
+    assert (plan.hot_assessor_awaiting, plan.hot_assessor_accepted) == (
+        scale.HOT_ASSESSOR_AWAITING, scale.HOT_ASSESSOR_DRAFTING + scale.HOT_ASSESSOR_SUBMITTED)
     assert sum(p[3] for p in scale.PROVINCES) == 878  # the district weights are the real ones
 
 
@@ -27,8 +31,12 @@ def test_a_small_factor_keeps_every_kind_and_the_hot_spots():
     assert all(n >= 1 for n in plan.laos.values())
     assert plan.people == 5000
     assert plan.counts_by_kind[OrgKind.SCHOOL] == 300 + 1 + plan.hot_extra_schools
-    assert set(plan.states) == {"draft", "submitted", "at_office", "returned", "qualified"}
+    assert set(plan.states) == set(ApplicationState.values)  # every state, part 2's too
     assert all(n > 0 for n in plan.states.values())
+    # the hot assessor's queue keeps its size at this factor already
+    assert plan.hot_assessor_awaiting == scale.HOT_ASSESSOR_AWAITING
+    assert plan.hot_assessor_accepted == scale.HOT_ASSESSOR_DRAFTING + scale.HOT_ASSESSOR_SUBMITTED
+    assert plan.experts == 200
     assert sum(plan.states.values()) == plan.total_applications
     # the hot school holds the roster; its neighbours hold the rest of the queue's applicants
     assert plan.hot_roster - 1 + plan.hot_extra_schools * (scale.HOT_EXTRA_SCHOOL_SIZE - 1) >= (
@@ -39,6 +47,13 @@ def test_a_small_factor_keeps_every_kind_and_the_hot_spots():
 def test_the_factor_is_a_fraction_of_the_country(factor):
     with pytest.raises(ValueError, match="fraction"):
         scale.Plan.for_factor(factor)
+
+
+def test_the_national_total_of_requests_is_unchanged_by_part_2():
+    assert sum(scale.STATE_MIX.values()) == 100
+    assert set(scale.ASSESSMENT_STAGE) | {"qualified"} == set(scale.CERTIFIED_STATES)
+    plan = scale.Plan.for_factor(1.0)
+    assert sum(plan.national_states.values()) == 60_000
 
 
 def test_apportion_keeps_the_total_and_the_minimum():

@@ -42,8 +42,10 @@ class Command(BaseCommand):
             f"factor {factor}: {len(plan.provinces)} provinces, {plan.districts} districts, "
             f"{sum(plan.laos.values())} LAOs, {plan.total_schools} schools and centres, "
             f"{plan.total_people} people, {plan.total_applications} requests "
-            f"(hot spots: a roster of {plan.hot_roster}, a queue of {plan.hot_queue}); "
-            f"experts ({plan.experts}): added with appraisal part 2")
+            f"(hot spots: a roster of {plan.hot_roster}, a queue of {plan.hot_queue}), "
+            f"{plan.experts} experts assessing {plan.assessed_applications} of the requests "
+            f"(the hot assessor: {plan.hot_assessor_awaiting} invitations awaiting, "
+            f"{plan.hot_assessor_accepted} accepted)")
         summary = scale.build(factor, hot_roster=hot_roster, hot_queue=hot_queue, seed=seed,
                               copy=False if no_copy else None, log=self.stdout.write)
         self.stdout.write(f"done in {summary.seconds:.1f} s ({summary.method}), "
