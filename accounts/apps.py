@@ -7,5 +7,19 @@ class AccountsConfig(AppConfig):
     verbose_name = _("ผู้ใช้และหน่วยงาน")
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         # Audit receivers of log-ins, failed log-ins and lockouts (login security).
         from . import security  # noqa: F401
+        from .models import Organization
+
+        # a unit's name is on kept rosters and queues (dlep/kept.py)
+        post_save.connect(_organization_changed, sender=Organization,
+                          dispatch_uid="accounts.kept.organization")
+
+
+def _organization_changed(sender, instance, **kwargs) -> None:
+    from dlep import kept
+
+    kept.changed(kept.PEOPLE, [instance.path])
+    kept.changed(kept.APPLICATIONS, [instance.path])

@@ -38,3 +38,23 @@ def register(func: PanelFunction) -> PanelFunction:
 
 def panels_for(user, membership) -> list[Panel]:
     return [p for p in (func(user, membership) for func in _panels) if p is not None]
+
+
+# --- Figures kept between visits -----------------------------------------------------------------
+
+
+def kept(namespace: str, panel: str, membership, compute: Callable[[], object]):
+    """``compute()`` for this membership's card and ``panel``, or the figure kept from an earlier
+    visit that nothing counted (``namespace``) has changed since (``dlep.kept``), for at most
+    ``DASHBOARD_COUNTS_SECONDS``. ``compute`` must return plain data (no translated text: the
+    next visitor may read another language)."""
+    from django.conf import settings
+
+    from dlep import kept as keeping
+
+    # the membership's creation time too: a key never outlives its membership (ids come back
+    # in a test database rolled back), as in accounts.selectors._counts_key
+    key = (f"panel:{panel}:{membership.pk}:{membership.organization_id}:"
+           f"{membership.created_at.timestamp():.6f}")
+    return keeping.kept(namespace, key, [membership.organization.path], compute,
+                        seconds=settings.DASHBOARD_COUNTS_SECONDS)

@@ -6,6 +6,7 @@ function, render. Anything out of the user's reach is a 404."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,11 +17,16 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.exceptions import NotAllowed
+from dlep import kept
+from dlep.html import table_rows
+from dlep.templatetags.thai import thai_date
 from personnel.choices import AcademicStanding
+from personnel.models import Person
 
 from . import checks, experts, invitations, rules, scoring, selectors
 from . import draw as draws
@@ -61,11 +67,15 @@ def assessor_panel(user, membership):
         items.append(PanelItem(label=_("บัญชีรายชื่อผู้ทรงคุณวุฒิ"), url=reverse("expert_list")))
     if not user.__dict__.get("_assessor_panel_done"):
         user.__dict__["_assessor_panel_done"] = True
-        counts = dict(Invitation.objects.filter(
-            expert__user_id=user.pk,
-            state__in=[InvitationState.AWAITING, InvitationState.ACCEPTED],
-        ).exclude(state=InvitationState.ACCEPTED, sheet__submitted_at__isnull=False)
-            .values_list("state").annotate(n=Count("pk")))
+        # kept between visits until an invitation, a sheet or an expert changes (dlep/kept.py;
+        # appraisal/apps.py): most users are no assessor, and would pay a query a visit
+        counts = kept.kept(kept.INVITATIONS, f"assessor-panel:{user.pk}:{user.date_joined}",
+                           [kept.EVERYWHERE], lambda: dict(Invitation.objects.filter(
+                               expert__user_id=user.pk,
+                               state__in=[InvitationState.AWAITING, InvitationState.ACCEPTED],
+                           ).exclude(state=InvitationState.ACCEPTED,
+                                     sheet__submitted_at__isnull=False)
+                               .values_list("state").annotate(n=Count("pk"))))
         if counts:
             url = reverse("assessor_queue")
             items += [PanelItem(label=_("คำเชิญเป็นกรรมการรอตอบรับ"),
@@ -315,11 +325,47 @@ def assessment_summary_pdf(request, pk):
 @login_required
 def assessor_queue(request):
     """งานประเมินของฉัน: invitations awaiting a reply and the applications accepted."""
-    rows = list(invitations.assessor_queue(request.user))
+    awaiting, accepted = [], []
+    standings = {value: str(label) for value, label in AcademicStanding.choices}
+    links = {name: reverse(name, args=[0]).removesuffix("0/") for name in (
+        "invitation_detail", "assessor_application", "score_sheet")}
+    done = format_html('<span class="badge bg-success">{}</span>', _("ส่งผลแล้ว"))
+    open_ = format_html('<span class="badge bg-warning text-dark">{}</span>', _("ยังไม่ส่งผล"))
+    sheet_label, full_name = _("แบบบันทึกผลการประเมิน"), Person.full_name_th.fget
+    for i in invitations.assessor_queue(request.user):
+        row = {
+            "name": full_name(SimpleNamespace(title_th=i.application__person__title_th,
+                                              first_name=i.application__person__first_name,
+                                              last_name=i.application__person__last_name)),
+            "unit": i.application__organization__name,
+            "requested": standings.get(i.application__requested_standing,
+                                       i.application__requested_standing),
+            "area": i.application__subject_area__name or "",
+        }
+        if i.state == InvitationState.AWAITING:
+            awaiting.append({**row, "url": f"{links['invitation_detail']}{i.pk}/",
+                             "reply_by": thai_date(i.reply_by)})
+        else:
+            accepted.append({**row, "url": f"{links['assessor_application']}{i.pk}/",
+                             "sheet_url": f"{links['score_sheet']}{i.pk}/",
+                             "sheet_label": sheet_label, "score_due": thai_date(i.score_due),
+                             "badge": done if i.sheet__submitted_at else open_})
     return render(request, "appraisal/assessor_queue.html", {
-        "awaiting": [i for i in rows if i.state == InvitationState.AWAITING],
-        "accepted": [i for i in rows if i.state == InvitationState.ACCEPTED],
+        "awaiting": awaiting, "accepted": accepted,
+        "awaiting_html": table_rows(AWAITING_ROW, awaiting),
+        "accepted_html": table_rows(ACCEPTED_ROW, accepted),
     })
+
+
+# The rows of the assessor's queue, as markup (dlep.html.table_rows, as the office's queue).
+AWAITING_ROW = ('<tr data-testid="awaiting-row"><td><a href="{url}">{name}</a>'
+                '<div class="small text-muted">{unit}</div></td><td>{requested}</td>'
+                '<td>{area}</td><td>{reply_by}</td></tr>')
+ACCEPTED_ROW = ('<tr data-testid="accepted-row"><td><a href="{url}" data-testid="open-application">'
+                '{name}</a><div class="small text-muted">{unit}</div></td><td>{requested}</td>'
+                '<td>{area}</td><td>{score_due}</td><td>{badge}</td><td>'
+                '<a class="btn btn-sm btn-outline-primary" href="{sheet_url}" '
+                'data-testid="open-score-sheet">{sheet_label}</a></td></tr>')
 
 
 def _own_invitation(user, pk) -> Invitation:

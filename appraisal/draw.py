@@ -64,6 +64,7 @@ from accounts.models import Membership, Organization
 from accounts.notify import notify
 from accounts.rules import OrgKind, Role
 from accounts.scoping import Access
+from dlep import kept
 
 from . import rules
 from .choices import (
@@ -314,6 +315,7 @@ def draw_assessors(application: Application, *, actor, trigger: str = "manual",
                 reply_by=now + datetime.timedelta(days=settings.INVITATION_REPLY_DAYS))
                 for seat, expert_id in zip(seats, picks, strict=False)]  # none when short
             Invitation.objects.bulk_create(invitations)
+            kept.changed(kept.INVITATIONS, [kept.EVERYWHERE])  # bulk_create sends no signal
     except IntegrityError:
         raise ValidationError(_("มีผู้สุ่มกรรมการของคำขอนี้พร้อมกัน กรุณาเปิดหน้าใหม่แล้วตรวจสอบผล")) from None
     event(application, ApplicationAction.ASSESSORS_DRAWN, application.state, actor=actor,

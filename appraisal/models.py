@@ -198,6 +198,10 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["organization", "state"], name="application_org_state"),
             models.Index(fields=["office", "state", "entered_on"], name="application_office_q"),
+            # an office's queue in the queue's order (selectors.office_queue): a page is the
+            # first rows of one range, not a sort of every request of the office
+            models.Index(fields=["office", "entered_on", "filed_on", "id"],
+                         condition=~Q(state="draft"), name="application_office_queue"),
             models.Index(fields=["state", "entered_on"], name="application_state_entered"),
         ]
 

@@ -4,13 +4,12 @@ selector, render."""
 from __future__ import annotations
 
 import io
-from collections import namedtuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Concat
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +18,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from markupsafe import Markup
 
 from accounts import scoping
 from accounts.exceptions import NotAllowed
+from accounts.models import Organization
 from accounts.rules import OrgKind, Role
+from dlep import kept
+from dlep.html import table_rows
 from dlep.templatetags.thai import thai_date
 from personnel.choices import AcademicStanding
 from personnel.models import Person
@@ -231,10 +234,23 @@ def _queue(request):
 
 
 # What a queue row shows (queue_rows): the page reads only these columns.
-QUEUE_FIELDS = ("pk", "person__title_th", "person__first_name", "person__last_name",
-                "current_standing", "requested_standing", "organization__name", "filed_on",
-                "state")
-_Names = namedtuple("_Names", "title_th first_name last_name")  # what Person.full_name_th reads
+# The applicant's name is a subquery, not a join: joined, the database would look up the person
+# of every request of the office (1,000 at a busy one) before sorting; a subquery in the select
+# list it runs after the sort and the LIMIT, for the page's fifty only.
+# The school's name too (no join left: the count reads the queue index alone).
+QUEUE_FIELDS = ("pk", "applicant", "current_standing", "requested_standing", "unit",
+                "filed_on", "state", "round_no")
+
+
+def queue_values(qs):
+    """The selector's queryset as rows of QUEUE_FIELDS (not its models and their checks)."""
+    applicant = Person.objects.filter(pk=OuterRef("person_id")).values(
+        name=Concat("title_th", "first_name", Value(" "), "last_name",
+                    output_field=CharField()))[:1]
+    unit = Organization.objects.filter(pk=OuterRef("organization_id")).values("name")[:1]
+    return qs.select_related(None).prefetch_related(None).annotate(
+        applicant=Subquery(applicant), unit=Subquery(unit)).values_list(*QUEUE_FIELDS,
+                                                                          named=True)
 # The grid's cells: a check's verdict (_grid_state) and how it shows. The group head's result
 # counts first, then the officer's, then the system's (paler). Fixed markup, joined per row.
 GRID_CELLS = {
@@ -270,13 +286,34 @@ def _mark(check) -> str:
 @login_required
 def office_queue(request):
     """The office's list with the ✓/✗ grid of the checks (seed 004 step 7)."""
-    if scoping.reach(request.user, scoping.Access.WORK).nothing:
+    reach = scoping.reach(request.user, scoping.Access.WORK)
+    if reach.nothing:
         raise NotAllowed()
     form, qs = _queue(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows are kept between visits until a request, a check, a person or a unit of the
+    # office's province changes (dlep/kept.py). Django's Paginator, not CountedPaginator: the
+    # window would count the office's every request, where the queue index hands out the
+    # page's fifty and counts from the index.
+    page, rows = kept.kept_page(
+        kept.APPLICATIONS, kept.list_key(request, reach.everything, reach.subtree_paths),
+        reach.subtree_paths, queue_values(qs), PAGE_SIZE, request.GET.get("page"), queue_rows)
     return render(request, "appraisal/office_queue.html", {
-        "form": form, "page": page, "rows": queue_rows(page), "kinds": CheckKind.choices,
+        "form": form, "page": page, "rows": rows, "rows_html": queue_rows_html(rows),
+        "kinds": CheckKind.choices,
     })
+
+
+# A row of the queue, as markup (``queue_rows_html``): fifty rows of nine values a page, put
+# together by dlep.html.table_rows rather than the template engine (why: there).
+QUEUE_ROW = ('<tr data-testid="queue-row"><td>{number}</td><td><a href="{url}">{name}</a></td>'
+             '<td>{current}</td><td>{requested}</td><td>{unit}</td><td>{filed_on}</td>'
+             '<td><span class="badge bg-secondary">{state}</span></td>{cells}</tr>')
+
+
+def queue_rows_html(rows: list[dict]) -> Markup:
+    """The rows of ``queue_rows`` as one piece of markup, every value escaped (the grid's cells
+    are GRID_CELLS' safe markup and pass as they are)."""
+    return table_rows(QUEUE_ROW, rows)
 
 
 def queue_rows(page) -> list[dict]:
@@ -284,29 +321,30 @@ def queue_rows(page) -> list[dict]:
     page (``get_FOO_display`` hashes every lazy label of its field on every call), the links
     from one ``reverse``, the grid from one query of the current round's checks (those of
     ``selectors.current_round_checks``) as a row of fixed cells."""
-    # The page's slice of the selector's queryset as plain values (not its models and their
-    # prefetched checks), the current round's checks in a query of their own.
-    applications = list(page.object_list.prefetch_related(None).values_list(*QUEUE_FIELDS,
-                                                                             named=True))
+    # The page's rows are plain values of QUEUE_FIELDS (not the selector's models and their
+    # prefetched checks); the checks of the page in a query of their own, the current round's
+    # kept (the round is in the row: no join back to the applications).
+    applications = page.object_list
     grid = {a.pk: {} for a in applications}
-    checks = QualificationCheck.objects.filter(
-        application_id__in=list(grid), round_no=F("application__round_no"),
-    ).values_list("application_id", "kind", "head_passed", "officer_passed", "auto_passed")
-    for application_id, kind, *verdicts in checks:
-        grid[application_id][kind] = _grid_state(*verdicts)
+    rounds = {a.pk: a.round_no for a in applications}
+    checks = QualificationCheck.objects.filter(application_id__in=list(grid)).values_list(
+        "application_id", "round_no", "kind", "head_passed", "officer_passed", "auto_passed")
+    for application_id, round_no, kind, *verdicts in checks:
+        if round_no == rounds[application_id]:
+            grid[application_id][kind] = _grid_state(*verdicts)
     standings, states = _labels(AcademicStanding), _labels(ApplicationState)
+    kinds = CheckKind.values  # a property: a new list from the enum on every read
     detail = reverse("application_detail", args=[0]).removesuffix("0/")
-    teacher, full_name = _("ครู"), Person.full_name_th.fget
+    teacher = _("ครู")
     return [{
         "number": number, "url": f"{detail}{a.pk}/",
-        "name": full_name(_Names(a.person__title_th, a.person__first_name,
-                                 a.person__last_name)),
+        "name": (a.applicant or "").strip(),  # as Person.full_name_th
         "current": f"{teacher} ({standings.get(a.current_standing, a.current_standing)})",
         "requested": standings.get(a.requested_standing, a.requested_standing),
-        "unit": a.organization__name, "filed_on": thai_date(a.filed_on) or "–",
+        "unit": a.unit, "filed_on": thai_date(a.filed_on) or "–",
         "state": states.get(a.state, a.state),
         "cells": mark_safe("".join(  # noqa: S308 (GRID_CELLS' fixed markup only)
-            GRID_CELLS[grid[a.pk].get(kind, "absent")] for kind in CheckKind.values)),
+            GRID_CELLS[grid[a.pk].get(kind, "absent")] for kind in kinds)),
     } for number, a in enumerate(applications, start=page.start_index())]
 
 

@@ -5,9 +5,11 @@ page with wrk in interleaved rounds, print the table and the JSON, write them to
     python -m bench --factor 1.0 --database-url postgres://postgres@127.0.0.1:5432/dlep_scale_full
     python -m bench --reseed             # build the synthetic country again
 
-The pages are measured in rounds, the floor first in each, so that a change of background load
-(the machine is shared) touches the floor and the pages alike; a page's p50 and p95 are the
-medians over the rounds, its requests per second the total over the rounds.
+The pages are measured in rounds; in each, every page right after a run of the floor as long
+as its own, so that a change of background load (the machine is shared) touches the floor and
+the page alike. A page's p50 and p95 are the medians over the rounds, its requests per second
+the total over the rounds, its ratio to the floor the median over the rounds of its p50 over
+the p50 of the floor's run just before it.
 """
 
 from __future__ import annotations
@@ -184,6 +186,7 @@ def main(argv=None) -> int:
     env = {**os.environ, "DATABASE_URL": args.database_url,
            "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONUNBUFFERED": "1"}
     runs: dict[str, list[dict]] = {p.label: [] for p in pages}
+    paired: dict[str, list[dict]] = {p.label: [] for p in pages[1:]}  # the floor's runs
     load_before = os.getloadavg()
     with gunicorn(env, workers=args.workers, port=free_port()) as base:
         say(f"bench: gunicorn ({args.workers} workers) at {base}; wrk -c{args.connections}, "
@@ -191,15 +194,19 @@ def main(argv=None) -> int:
         for page in pages:  # warm every worker on every page
             wrk(wrk_binary, base + page.path, logins[page.login].wrk_header(page.api),
                 seconds=1, connections=args.connections)
+        def load(page) -> dict:
+            figures = wrk(wrk_binary, base + page.path, logins[page.login].wrk_header(page.api),
+                          seconds=args.seconds, connections=args.connections)
+            if figures["not_ok"] or figures["socket_errors"]:
+                raise BenchError(f"{page.label}: {figures['not_ok']} answers other than "
+                                 f"200, {figures['socket_errors']} socket errors")
+            return figures
+
         for number in range(1, args.rounds + 1):
-            for page in pages:
-                figures = wrk(wrk_binary, base + page.path,
-                              logins[page.login].wrk_header(page.api),
-                              seconds=args.seconds, connections=args.connections)
-                if figures["not_ok"] or figures["socket_errors"]:
-                    raise BenchError(f"{page.label}: {figures['not_ok']} answers other than "
-                                     f"200, {figures['socket_errors']} socket errors")
-                runs[page.label].append(figures)
+            for page in pages[1:]:  # each page right after a run of the floor: its pair
+                paired[page.label].append(load(FLOOR))
+                runs[FLOOR.label].append(paired[page.label][-1])
+                runs[page.label].append(load(page))
             say(f"bench: round {number}/{args.rounds} done")
 
     rows = []
@@ -214,15 +221,17 @@ def main(argv=None) -> int:
             "queries": counts[page.label].queries,
             "queries_warm": counts[page.label].queries_warm,
             "app_ms": counts[page.label].wall_ms, "sql_ms": counts[page.label].sql_ms,
+            "cold_ms": counts[page.label].cold_ms,
             "rounds": figures,
         })
-    # The ratio is taken round by round (the floor ran just before the pages of its round),
-    # then the median over the rounds: background load that drifts touches both sides.
-    floor_rounds = runs[FLOOR.label]
+    # The ratio is taken pair by pair (the floor ran just before the page, for as long), then
+    # the median over the rounds: the machine is shared (a virtual one here, whose speed drifts
+    # by a fifth within minutes), and a change of speed touches both sides of a pair alike.
     floor_app = counts[FLOOR.label].wall_ms
-    for row in rows:
+    for row, page in zip(rows, pages, strict=True):
+        floors = paired.get(page.label, runs[FLOOR.label])
         ratios = [f["p50_us"] / base["p50_us"]
-                  for f, base in zip(row["rounds"], floor_rounds, strict=True) if base["p50_us"]]
+                  for f, base in zip(row["rounds"], floors, strict=True) if base["p50_us"]]
         row["x_floor"] = round(statistics.median(ratios), 2) if ratios else None
         row["app_x_floor"] = round(row["app_ms"] / floor_app, 2) if floor_app else None
         row["within_2x"] = row["x_floor"] is not None and row["x_floor"] <= RATIO_LIMIT
@@ -230,7 +239,8 @@ def main(argv=None) -> int:
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "factor": plan.factor, "database": config["NAME"], "planner": planner,
         "cache": {"backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
-                  "dashboard_counts_seconds": settings.DASHBOARD_COUNTS_SECONDS},
+                  "dashboard_counts_seconds": settings.DASHBOARD_COUNTS_SECONDS,
+                  "kept_seconds": settings.KEPT_SECONDS},
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                     "load_before": [round(x, 2) for x in load_before],
                     "load_after": [round(x, 2) for x in os.getloadavg()]},
@@ -271,24 +281,27 @@ def render(report: dict) -> str:
              f"before / {report['machine']['load_after'][0]} after",
              "PostgreSQL " + ", ".join(f"{k} = {v}" for k, v in report["planner"].items()),
              f"cache {report['cache']['backend']}, dashboard counts kept "
-             f"{report['cache']['dashboard_counts_seconds']} s", ""]
+             f"{report['cache']['dashboard_counts_seconds']} s, list rows kept up to "
+             f"{report['cache']['kept_seconds']} s (until a row they show changes)", ""]
     header = (f"{'page':<20} {'login':<15} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
               f"{'×floor':>7} {'queries':>7} {'warm q':>6} {'app ms':>7} {'sql ms':>7} "
-              f"{'app ×fl':>7}")
+              f"{'app ×fl':>7} {'cold ms':>7}")
     lines += [header, "-" * len(header)]
     for r in report["pages"]:
         mark = "" if r["within_2x"] or r["page"] == "floor" else "  > 2×"
         lines.append(f"{r['page']:<20} {r['login']:<15} {r['rps']:>7} {r['p50_ms']:>8.2f} "
                      f"{r['p95_ms']:>8.2f} {r['x_floor']:>7.2f} {r['queries']:>7} "
                      f"{r['queries_warm']:>6} {r['app_ms']:>7.1f} {r['sql_ms']:>7.1f} "
-                     f"{r['app_x_floor']:>7.2f}{mark}")
+                     f"{r['app_x_floor']:>7.2f} {r['cold_ms']:>7.1f}{mark}")
     for p in report["pending"]:
         lines.append(f"{p['page']:<20} {'-':<15} (comes with {p['comes_with']})")
     lines += ["", "req/s, p50, p95: wrk against gunicorn (medians over the rounds); ×floor: the "
-              "page's p50 over the floor's p50 of the same round, median over the rounds;",
+              "page's p50 over the p50 of the floor's run just before it, median over the rounds;",
               "queries (cache empty), warm q (cache filled), app ms (median of in-process "
-              "requests, cache warm), sql ms (of which in the database driver) and app ×fl "
-              "(app ms over the floor's): Django's test client on the same database",
+              "requests, cache warm), sql ms (of which in the database driver), app ×fl "
+              "(app ms over the floor's) and cold ms (in-process, the cache emptied before "
+              "each request: the first visit after a change): Django's test client on the "
+              "same database",
               "every key page within 2× the floor: "
               + ("yes" if report["all_within_2x"] else "NO")]
     lines += ["", "Heaviest queries (EXPLAIN ANALYZE, BUFFERS):"]

@@ -246,9 +246,13 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL, "KEY_PREFIX": "dlep"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 10_000}}}
 # How long a dashboard card's counts (organisations by kind, staff) are kept before counting again.
 DASHBOARD_COUNTS_SECONDS = env.int("DASHBOARD_COUNTS_SECONDS", default=60)
+# The longest a list page's rows (an office's queue, a roster) are kept between visits; they are
+# dropped before that as soon as a row they show changes (dlep/kept.py). 0: never kept.
+KEPT_SECONDS = env.int("KEPT_SECONDS", default=60)
 
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

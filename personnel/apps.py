@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PersonnelConfig(AppConfig):
     name = "personnel"
     verbose_name = _("ทะเบียนประวัติบุคลากร (ก.พ.7)")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()  # kept rosters and queues follow the person records (dlep/kept.py)

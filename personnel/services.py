@@ -46,6 +46,7 @@ from .models import (
     TeachingLicence,
     Workload,
 )
+from .signals import people_changed
 
 # The kinds of history line, by the name used in URLs, the API and imports.
 HISTORY_KINDS = {
@@ -202,6 +203,7 @@ def import_people(*, actor, people: list[dict], source: str = "", rows_in_file: 
             raise ValidationError({"standing_granted_on": _("ต้องระบุวันที่ได้รับวิทยฐานะ")})
         created.append(person)
     Person.objects.bulk_create(created, batch_size=500)
+    people_changed({org.pk for org in by_org.values()})  # bulk_create sends no signal
 
     for org in by_org.values():
         _reopen_certifications(org)
@@ -549,6 +551,7 @@ def approve_staff_registration(*, actor, registration) -> Person:
             position_type=registration.position,
         )
     Person.objects.filter(pk=person.pk).update(user=user)
+    people_changed([school.pk])  # update() sends no signal
     audit.record("person.link_account", actor=actor, target=person, organization=school,
                  user_id=user.pk)
     return person

@@ -49,10 +49,11 @@ def test_dashboard_queries_are_bounded_per_card(client, world, django_assert_max
     with CaptureQueriesContext(connection) as cold:
         client.get("/")
     assert len(cold) <= 10
-    # Warm: the card's two counts come from the cache
+    # Warm: the card's two counts, the two office-wide panels' figures and the assessor
+    # panel's come from the cache
     with CaptureQueriesContext(connection) as warm:
         client.get("/")
-    assert len(warm) == len(cold) - 2
+    assert len(warm) == len(cold) - 5
     member(admin, world.a.school, Role.STAFF)
     cache.clear()
     # a staff card adds its ancestors and the panels' queries (own application, e-learning)
@@ -85,3 +86,32 @@ def test_a_card_keeps_its_own_counts(client, world):
     staff = world.a.users[Role.STAFF]
     client.force_login(staff)
     assert 'data-testid="counted-at"' not in client.get("/").content.decode()  # no counts
+
+
+def _waiting(html: str, label: str) -> str:
+    """The number beside a panel item (templates/accounts/dashboard.html)."""
+    return re.search(re.escape(label) + r"\s*</a>\s*<span[^>]*>(\d+)</span>", html).group(1)
+
+
+def test_the_waiting_figures_are_kept_until_an_application_of_the_province_changes(
+        client, world):
+    """accounts.dashboard.kept: the panels' office-wide counts are not counted again on every
+    visit, yet never show a figure older than the last change in the province."""
+    from appraisal.choices import ApplicationState
+    from tests.appraisal.factories import make_application
+
+    label = str(ApplicationState.AT_OFFICE.label)
+    client.force_login(world.a.users[Role.LAO_ADMIN])
+    assert _waiting(client.get("/").content.decode(), label) == "0"
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/")
+    application = make_application(world.a.person, state=ApplicationState.AT_OFFICE)
+    assert _waiting(client.get("/").content.decode(), label) == "1"  # counted again
+    # a change in the other province leaves province A's figures where they are
+    make_application(world.b.person, state=ApplicationState.AT_OFFICE)
+    with CaptureQueriesContext(connection) as kept:
+        client.get("/")
+    assert len(kept) == len(warm)
+    application.state = ApplicationState.RETURNED
+    application.save(update_fields=["state"])
+    assert _waiting(client.get("/").content.decode(), label) == "0"

@@ -322,3 +322,30 @@ def test_decline_and_cancel_through_the_api(world):
     assert application.draws.count() == 3  # the first draw and two refills
     listing = office.get(reverse("api:invitation-list") + f"?application={application.pk}")
     assert listing.json()["count"] == 5
+
+
+def test_the_assessor_panel_counts_again_after_a_reply(world):
+    """The panel's counts are kept between visits (dlep/kept.py) until an invitation, a sheet
+    or an expert changes: the reply shows at once."""
+    from django.core.cache import cache
+
+    cache.clear()
+    application, _pool, _draw = drawn(world.a)
+    first = invited(application)[0]
+    # the panel sits on a card: the expert teaches at a school of the other province
+    Membership.objects.create(user=first.expert.user, organization=world.b.school,
+                              role=Role.STAFF)
+    client = client_of(first.expert.user)
+
+    def panel() -> tuple[int, int]:
+        """(awaiting a reply, to assess), as the panel shows them."""
+        import re
+
+        page = client.get(reverse("dashboard")).content.decode()
+        found = re.search(r"คำเชิญเป็นกรรมการรอตอบรับ</a> <span[^>]*>(\d+)</span>.*?"
+                          r"คำขอที่ต้องประเมิน</a> <span[^>]*>(\d+)</span>", page, re.S)
+        return int(found.group(1)), int(found.group(2))
+
+    assert panel() == (1, 0)
+    invitations.accept_invitation(first, actor=first.expert.user)
+    assert panel() == (0, 1)
