@@ -240,11 +240,14 @@ else:
         "store_processed": False,
     }
 # --- Cache ------------------------------------------------------------------------------------
-# Short-lived figures: the dashboards' counts (accounts/selectors.py dashboard_for). Each web
-# process keeps its own (local memory) by default; with REDIS_URL the processes share Redis.
+# Short-lived figures and rows: the dashboards' counts (accounts/selectors.py dashboard_for), the
+# values kept between visits (dlep/kept.py). Each web process keeps its own (local memory) by
+# default; with REDIS_URL the processes share Redis, in CACHE_REDIS_URL's database when it is
+# set (a cache.clear() empties its whole database: the tests' do, never the broker's with it).
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL, "KEY_PREFIX": "dlep"}}
+                          "LOCATION": env("CACHE_REDIS_URL", default=REDIS_URL),
+                          "KEY_PREFIX": "dlep"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                           "OPTIONS": {"MAX_ENTRIES": 10_000}}}
