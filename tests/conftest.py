@@ -23,6 +23,17 @@ def world(db):
 
 
 @pytest.fixture
+def nothing_kept():
+    """The test starts and ends with an empty cache: no dashboard counts, nothing kept between
+    visits (dlep/kept.py)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def login(client):
     """Log ``user`` into the test client (through the real login form's backend)."""
 

@@ -9,15 +9,7 @@ from accounts.rules import CommitteeKind, OrgKind, Role
 from committees.models import Committee
 from tests.factories import make_org, member
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _cold_cache():
-    """Every test starts with no counts kept (accounts.selectors.dashboard_for)."""
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("nothing_kept")]
 
 
 def _schools(html: str) -> str:

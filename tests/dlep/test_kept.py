@@ -3,7 +3,6 @@ last change of something they show (an application, a check, a person, a unit) i
 province; a change in another province leaves them kept."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,14 +14,7 @@ from personnel.models import Person
 from tests.appraisal.factories import make_application
 from tests.factories import PersonFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("nothing_kept")]
 
 
 def _visit(client, url, **params):
