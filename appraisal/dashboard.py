@@ -14,8 +14,6 @@ from dlep import kept
 from .choices import ApplicationState
 from .models import Application
 
-APPLICATIONS = kept.APPLICATIONS  # the figures' namespace (dlep/kept.py)
-
 # which state waits for which role
 WAITING_FOR = {
     Role.SCHOOL_ADMIN: (ApplicationState.SUBMITTED,),
@@ -42,7 +40,7 @@ def appraisal_panel(user, membership):
     waiting = Application.objects.filter(
         organization__path__startswith=membership.organization.path, state__in=states,
     ).values_list("state").annotate(n=Count("pk")).values_list("state", "n")
-    counts = dashboard.kept(APPLICATIONS, "waiting", membership, lambda: dict(waiting))
+    counts = dashboard.kept(kept.APPLICATIONS, "waiting", membership, lambda: dict(waiting))
     items = [PanelItem(label=str(ApplicationState(s).label), value=counts.get(s, 0),
                        url=reverse("office_queue") + f"?state={s}") for s in states]
     return Panel(title=_("คำขอมีวิทยฐานะที่รอดำเนินการ"), items=items)
@@ -56,14 +54,14 @@ def application_changed(sender, instance: Application, **kwargs) -> None:
     missing = {instance.organization_id, instance.office_id} - set(known) - {None}
     if missing:
         known.update(Organization.objects.filter(pk__in=missing).values_list("pk", "path"))
-    kept.changed(APPLICATIONS, known.values())
+    kept.changed(kept.APPLICATIONS, known.values())
 
 
 def check_changed(sender, instance, **kwargs) -> None:
     """post_save / post_delete of a qualification check: the ✓/✗ grid of the office's queue."""
     paths = Application.objects.filter(pk=instance.application_id).values_list(
         "organization__path", "office__path").first() or ()
-    kept.changed(APPLICATIONS, paths)
+    kept.changed(kept.APPLICATIONS, paths)
 
 
 def assessment_changed(sender, instance, **kwargs) -> None:

@@ -5,7 +5,7 @@ from accounts import dashboard
 from accounts.dashboard import Panel, PanelItem
 from accounts.rules import CommitteeKind, Role
 from appraisal.choices import ApplicationState
-from appraisal.dashboard import APPLICATIONS
+from dlep import kept
 from dlep.thaidates import format_be
 
 from .models import Committee
@@ -18,7 +18,7 @@ def secretary_panel(user, membership):
     queries, kept between visits until an application of the province changes)."""
     if membership.role != Role.PROVINCE_ADMIN:
         return None
-    committees, waiting = dashboard.kept(APPLICATIONS, "secretary", membership,
+    committees, waiting = dashboard.kept(kept.APPLICATIONS, "secretary", membership,
                                          lambda: _secretary_figures(membership))
     if not committees:
         return None
