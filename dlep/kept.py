@@ -29,8 +29,6 @@ from django.core.cache import cache
 from django.db import transaction
 
 PATH_STEP = 4  # accounts.Organization (treebeard) steplen
-
-
 EVERYWHERE = "*"  # a path for rows that belong to no organisation (an assessor's invitations)
 
 
@@ -100,8 +98,9 @@ def organization_paths(ids: Iterable[int | None]) -> list[str]:
     from accounts.models import Organization
 
     ids = {i for i in ids if i}
-    return list(Organization.objects.filter(pk__in=ids).values_list("path", flat=True)) \
-        if ids else []
+    if not ids:
+        return []
+    return list(Organization.objects.filter(pk__in=ids).values_list("path", flat=True))
 
 
 def list_key(request, *parts) -> str:
