@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from accounts import dashboard
 from accounts.dashboard import Panel, PanelItem
-from accounts.models import Organization
 from accounts.rules import Role
 from dlep import kept
 
@@ -51,10 +50,8 @@ def application_changed(sender, instance: Application, **kwargs) -> None:
     office's provinces are counted again at the next visit."""
     cached = instance._state.fields_cache
     known = {o.pk: o.path for o in (cached.get("organization"), cached.get("office")) if o}
-    missing = {instance.organization_id, instance.office_id} - set(known) - {None}
-    if missing:
-        known.update(Organization.objects.filter(pk__in=missing).values_list("pk", "path"))
-    kept.changed(kept.APPLICATIONS, known.values())
+    missing = {instance.organization_id, instance.office_id} - set(known)
+    kept.changed(kept.APPLICATIONS, [*known.values(), *kept.organization_paths(missing)])
 
 
 def check_changed(sender, instance, **kwargs) -> None:
