@@ -44,32 +44,47 @@ def login(client):
     return _login
 
 
+# SQLite empties the tables after a transactional test with DELETE (PostgreSQL uses TRUNCATE,
+# which row triggers do not see), and the project's triggers refuse to delete what they guard:
+# certified applications, their files and checks, submitted score sheets. Before the flush the
+# triggers are taken away; the flush's own post_migrate signal puts them back, so the next test
+# (and a test that runs the flush itself) meets the database as migrations left it.
+_TRIGGERS_AWAY: list[str] = []
+
+
+def _put_triggers_back(using="default", **kwargs):
+    from django.db import connections
+
+    if not _TRIGGERS_AWAY:
+        return
+    with connections[using].cursor() as cursor:
+        for sql in _TRIGGERS_AWAY:
+            cursor.execute(sql)
+    _TRIGGERS_AWAY.clear()
+
+
+def pytest_configure(config):
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_put_triggers_back, dispatch_uid="tests-put-sqlite-triggers-back")
+
+
 @pytest.fixture(autouse=True)
-def _thaw_certified_applications(request, _django_db_helper):
-    """A transactional test's teardown empties the tables. On SQLite that is a DELETE, which the
-    certification lock (appraisal migration 0003) refuses for a certified application; lift the
-    lock for the clean-up only. (PostgreSQL empties with TRUNCATE, which row triggers ignore.)"""
+def _triggers_away_for_the_flush(request, _django_db_helper):
     yield
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    import importlib
-
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db", "live_server"} & set(request.fixturenames)
     from django.db import connection
 
-    from appraisal.models import Application
-
-    if connection.vendor != "sqlite" or not Application.objects.filter(
-            certified_at__isnull=False).exists():
+    if not transactional or connection.vendor != "sqlite":
         return
-    lock = importlib.import_module("appraisal.migrations.0003_certification_lock")
-    with connection.schema_editor() as editor:
-        lock.backwards(None, editor)
-    try:
-        Application.objects.all().delete()
-    finally:
-        with connection.schema_editor() as editor:
-            lock.forwards(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        triggers = cursor.fetchall()
+        for name, sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+            _TRIGGERS_AWAY.append(sql)
 
 
 # Rows that data migrations put in (the ว31/2565 subject areas, the e-learning channels and

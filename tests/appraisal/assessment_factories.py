@@ -6,10 +6,8 @@ Rows are made through the ORM where the test is not about making them, and throu
 from __future__ import annotations
 
 import datetime
-import importlib
 import itertools
 
-from django.apps import apps as django_apps
 from django.test import Client
 from django.utils import timezone
 
@@ -147,37 +145,3 @@ def invitation_of(side):
 
 def sheet_of(side):
     return invitation_of(side).sheet
-
-
-def remove_frozen_rows() -> None:
-    """For transactional tests on SQLite, whose teardown flushes with DELETE: the triggers of
-    migrations 0003 and 0005 refuse to delete a certified application or a submitted sheet.
-    Take the triggers away, delete what they guard, and put them back. (PostgreSQL flushes
-    with TRUNCATE, which row triggers do not see.)"""
-    from django.db import connection
-
-    from appraisal.models import (
-        ApplicationEvent,
-        AssessmentDecision,
-        AssessorDraw,
-        EvidenceFile,
-        Invitation,
-        QualificationCheck,
-        ScoreSheet,
-    )
-
-    if connection.vendor != "sqlite":
-        return
-    lock = importlib.import_module("appraisal.migrations.0003_certification_lock")
-    sheets = importlib.import_module("appraisal.migrations.0005_rubrics_and_sheet_lock")
-    with connection.schema_editor() as editor:
-        lock.backwards(django_apps, editor)
-        sheets.remove_lock(django_apps, editor)
-    try:
-        for model in (AssessmentDecision, ScoreSheet, Invitation, AssessorDraw, EvidenceFile,
-                      QualificationCheck, ApplicationEvent, Application):
-            model.objects.all().delete()
-    finally:
-        with connection.schema_editor() as editor:
-            lock.forwards(django_apps, editor)
-            sheets.add_lock(django_apps, editor)

@@ -16,18 +16,11 @@ from dlep.celery import app as celery_app
 from tests.appraisal.assessment_factories import (
     approved_application,
     expert_pool,
-    remove_frozen_rows,
 )
 from tests.appraisal.media_factory import write_video
 from tests.factories import PASSWORD, build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def frozen_rows_removed():
-    yield
-    remove_frozen_rows()
 
 
 @pytest.fixture
@@ -62,7 +55,7 @@ def playable_video(application, tmp_path):
 
 
 def test_three_assessors_accept_score_and_the_office_sees_the_decision(
-        page, browser, live_server, artifact, tmp_path, eager, frozen_rows_removed):
+        page, browser, live_server, artifact, tmp_path, eager):
     world = build_world()
     application = approved_application(world.a, state=ApplicationState.QUALIFIED,
                                        prepare=lambda a: playable_video(a, tmp_path))

@@ -19,26 +19,16 @@ from accounts.rules import CommitteeKind, Role
 from appraisal import rules
 from appraisal.choices import ApplicationState
 from appraisal.models import Application, AssessmentDecision
-from committees.models import AgendaEntry, Committee, OrderEntry
+from committees.models import Committee
 from dlep.celery import app as celery_app
 from personnel.choices import AcademicStanding
 from tests.appraisal.assessment_factories import (
     approved_application,
     expert_pool,
-    remove_frozen_rows,
 )
 from tests.factories import PASSWORD, build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def frozen_rows_removed():
-    yield
-    # the committee's rows hold the applications (PROTECT): away first, then the frozen ones
-    OrderEntry.objects.all().delete()
-    AgendaEntry.objects.all().delete()
-    remove_frozen_rows()
 
 
 @pytest.fixture
@@ -78,7 +68,7 @@ def score_through_the_orm(application):
 
 
 def test_the_secretary_takes_applications_through_the_committee(
-        page, live_server, artifact, eager, frozen_rows_removed):
+        page, live_server, artifact, eager):
     world = build_world()
     committee = Committee.objects.create(province=world.a.province, kind=CommitteeKind.KOBTJ)
     application = approved_application(world.a, state=ApplicationState.QUALIFIED)
