@@ -327,8 +327,6 @@ def assessor_queue(request):
     """งานประเมินของฉัน: invitations awaiting a reply and the applications accepted."""
     awaiting, accepted = [], []
     standings = {value: str(label) for value, label in AcademicStanding.choices}
-    links = {name: reverse(name, args=[0]).removesuffix("0/") for name in (
-        "invitation_detail", "assessor_application", "score_sheet")}
     done = format_html('<span class="badge bg-success">{}</span>', _("ส่งผลแล้ว"))
     open_ = format_html('<span class="badge bg-warning text-dark">{}</span>', _("ยังไม่ส่งผล"))
     sheet_label, full_name = _("แบบบันทึกผลการประเมิน"), Person.full_name_th.fget
@@ -343,11 +341,11 @@ def assessor_queue(request):
             "area": i.application__subject_area__name or "",
         }
         if i.state == InvitationState.AWAITING:
-            awaiting.append({**row, "url": f"{links['invitation_detail']}{i.pk}/",
+            awaiting.append({**row, "url": reverse("invitation_detail", args=[i.pk]),
                              "reply_by": thai_date(i.reply_by)})
         else:
-            accepted.append({**row, "url": f"{links['assessor_application']}{i.pk}/",
-                             "sheet_url": f"{links['score_sheet']}{i.pk}/",
+            accepted.append({**row, "url": reverse("assessor_application", args=[i.pk]),
+                             "sheet_url": reverse("score_sheet", args=[i.pk]),
                              "sheet_label": sheet_label, "score_due": thai_date(i.score_due),
                              "badge": done if i.sheet__submitted_at else open_})
     return render(request, "appraisal/assessor_queue.html", {

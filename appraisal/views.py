@@ -318,9 +318,9 @@ def queue_rows_html(rows: list[dict]) -> Markup:
 
 def queue_rows(page) -> list[dict]:
     """The cells of the queue's rows, ready to print: the choices' labels translated once per
-    page (``get_FOO_display`` hashes every lazy label of its field on every call), the links
-    from one ``reverse``, the grid from one query of the current round's checks (those of
-    ``selectors.current_round_checks``) as a row of fixed cells."""
+    page (``get_FOO_display`` hashes every lazy label of its field on every call), each link
+    from ``reverse`` (never by cutting a URL's string), the grid from one query of the current
+    round's checks (those of ``selectors.current_round_checks``) as a row of fixed cells."""
     # The page's rows are plain values of QUEUE_FIELDS (not the selector's models and their
     # prefetched checks); the checks of the page in a query of their own, the current round's
     # kept (the round is in the row: no join back to the applications).
@@ -334,10 +334,9 @@ def queue_rows(page) -> list[dict]:
             grid[application_id][kind] = _grid_state(*verdicts)
     standings, states = _labels(AcademicStanding), _labels(ApplicationState)
     kinds = CheckKind.values  # a property: a new list from the enum on every read
-    detail = reverse("application_detail", args=[0]).removesuffix("0/")
     teacher = _("ครู")
     return [{
-        "number": number, "url": f"{detail}{a.pk}/",
+        "number": number, "url": reverse("application_detail", args=[a.pk]),
         "name": (a.applicant or "").strip(),  # as Person.full_name_th
         "current": f"{teacher} ({standings.get(a.current_standing, a.current_standing)})",
         "requested": standings.get(a.requested_standing, a.requested_standing),

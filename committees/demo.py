@@ -1,6 +1,7 @@
 """Demo data for committees (``seed_demo``): the demo school's two requests at the office are
 checked and certified, and นครพนม's committee approves their panels at meeting 1 and draws the
-assessors (experts homed in แพร่), through the real services. Idempotent."""
+assessors (experts homed in แพร่), through the real services; the three assessors of the first
+request accept, so that the demo has assessors with work to do. Idempotent."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization
 from accounts.rules import Role
+from appraisal import invitations
 from appraisal import services as appraisal_services
-from appraisal.choices import ApplicationState
-from appraisal.models import Application
+from appraisal.choices import ApplicationState, InvitationState
+from appraisal.models import Application, Invitation
 from personnel.rules import fiscal_year_be
 
 from . import services
@@ -58,4 +60,14 @@ def build() -> int:
                                 applications=waiting)
     services.record_resolution(actor=secretary, item=item, decision=Decision.APPROVED,
                                draw_now=True)
+    for invitation in waiting[0].invitations.filter(
+            state=InvitationState.AWAITING).select_related("expert__user").order_by("seat"):
+        invitations.accept_invitation(invitation, actor=invitation.expert.user)
     return len(waiting)
+
+
+def assessors() -> list[str]:
+    """The usernames of the demo's assessors who accepted (for the demo logins' list)."""
+    return list(Invitation.objects.filter(state=InvitationState.ACCEPTED)
+                .order_by("expert__user__username")
+                .values_list("expert__user__username", flat=True).distinct())

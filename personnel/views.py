@@ -76,17 +76,17 @@ ROSTER_ROW = ('<tr data-testid="person-row"><td><a href="{url}">{name}</a></td>'
 def roster_rows(page) -> list[dict]:
     """The cells of the page's rows, ready to print: only ``ROSTER_FIELDS`` read (the page's
     rows are values of them, not models), the choices' labels translated once per page
-    (``get_FOO_display`` hashes every lazy label of its field on every call), the links from
-    one ``reverse``, the units' names from one query."""
+    (``get_FOO_display`` hashes every lazy label of its field on every call), the units' names
+    from one query; each link from ``reverse`` (never by cutting a URL's string)."""
     positions, standings, statuses = (choice_labels(c) for c in (PositionType, AcademicStanding,
                                                                   PersonStatus))
-    detail = reverse("person_detail", args=[0]).removesuffix("0/")
     full_name, masked = Person.full_name_th.fget, Person.masked_national_id.fget
     people = page.object_list  # rows of ROSTER_FIELDS
     units = dict(Organization.objects.filter(
         pk__in={p.organization_id for p in people}).values_list("pk", "name"))
     return [{
-        "url": f"{detail}{p.pk}/", "name": full_name(p), "national_id": masked(p),
+        "url": reverse("person_detail", args=[p.pk]), "name": full_name(p),
+        "national_id": masked(p),
         "position": positions.get(p.position_type, p.position_type),
         "standing": standings.get(p.standing, p.standing),
         "unit": units.get(p.organization_id, ""), "status": statuses.get(p.status, p.status),

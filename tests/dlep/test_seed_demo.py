@@ -121,13 +121,17 @@ def test_the_demo_province_dashboard_shows_completeness_lpa_and_reminds_late_lao
 
 def test_the_demo_has_requests_on_their_way_through_the_real_services(seeded):
     """PA results, a request waiting for the school director, and two certified requests whose
-    panels นครพนม's committee approved at meeting 1, with assessors drawn from แพร่."""
+    panels นครพนม's committee approved at meeting 1, with assessors drawn from แพร่; the three
+    of the first accepted."""
     from appraisal.models import Application, AssessorDraw, Expert, Invitation, PAResult
     from committees.models import Meeting
 
     assert PAResult.objects.exists()
     states = sorted(Application.objects.values_list("state", flat=True))
-    assert states == ["panel_approved", "panel_approved", "submitted"]
+    assert states == ["assessors_complete", "panel_approved", "submitted"]
+    accepted = Invitation.objects.filter(state="accepted")
+    assert accepted.count() == 3
+    assert len(set(accepted.values_list("application", flat=True))) == 1
     assert Meeting.objects.get().number == 1
     assert all(draw.picks for draw in AssessorDraw.objects.all())
     homes = set(Invitation.objects.values_list("expert__home_organization__path", flat=True))
