@@ -13,13 +13,13 @@ class AccountsConfig(AppConfig):
         from . import security  # noqa: F401
         from .models import Organization
 
-        # a unit's name is on kept rosters and queues (dlep/kept.py)
+        # a unit's name is on kept rosters and queues (core/kept.py)
         post_save.connect(_organization_changed, sender=Organization,
                           dispatch_uid="accounts.kept.organization")
 
 
 def _organization_changed(sender, instance, **kwargs) -> None:
-    from dlep import kept
+    from core import kept
 
     kept.changed(kept.PEOPLE, [instance.path])
     kept.changed(kept.APPLICATIONS, [instance.path])

@@ -45,12 +45,12 @@ def panels_for(user, membership) -> list[Panel]:
 
 def kept(namespace: str, panel: str, membership, compute: Callable[[], object]):
     """``compute()`` for this membership's card and ``panel``, or the figure kept from an earlier
-    visit that nothing counted (``namespace``) has changed since (``dlep.kept``), for at most
+    visit that nothing counted (``namespace``) has changed since (``core.kept``), for at most
     ``DASHBOARD_COUNTS_SECONDS``. ``compute`` must return plain data (no translated text: the
     next visitor may read another language)."""
     from django.conf import settings
 
-    from dlep import kept as keeping
+    from core import kept as keeping
 
     # the membership's creation time too: a key never outlives its membership (ids come back
     # in a test database rolled back), as in accounts.selectors._counts_key

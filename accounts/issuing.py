@@ -527,7 +527,7 @@ def _role_label(role: str) -> str:
 
 def slips_pdf(entries: list[Entry]) -> bytes:
     """Cut-out slips on A4, ``SLIPS_PER_PAGE`` to a page, in the order of ``entries``."""
-    from dlep.pdf import ThaiPDF, to_bytes
+    from core.pdf import ThaiPDF, to_bytes
 
     pdf = ThaiPDF(margins=(PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN))
     pdf.set_auto_page_break(auto=False)
@@ -565,7 +565,7 @@ def _cut_lines(pdf, x, y, w, h, cell, index, total) -> None:
 
 
 def _slip(pdf, entry: Entry, x, y, w, url, number) -> None:
-    from dlep.pdf import FONT_FAMILY, draw_qr
+    from core.pdf import FONT_FAMILY, draw_qr
 
     left = x + SLIP_PAD
     inner_w = w - 2 * SLIP_PAD
@@ -616,7 +616,7 @@ def _slip(pdf, entry: Entry, x, y, w, url, number) -> None:
 def _paragraph(pdf, text, width, *, style, size, line_h, max_lines=2) -> None:
     """At most ``max_lines`` lines from the current position, wrapped between Thai words; the
     font shrinks (down to 7 pt) before the text is cut."""
-    from dlep.pdf import FONT_FAMILY
+    from core.pdf import FONT_FAMILY
 
     text = pdf.format_text(text)
     left = pdf.x

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from dlep.forms import BootstrapForm
+from core.forms import BootstrapForm
 
 from . import registration
 from .models import Organization, RegistrantPosition, SchoolAdminRegistration

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -163,3 +164,11 @@ def audit_events_for(user, *, action: str = "", date_from=None, date_to=None):
     if date_to:
         qs = qs.filter(at__date__lte=date_to)
     return qs.order_by("-at", "-id")
+
+
+def organization_paths(ids: Iterable[int | None]) -> list[str]:
+    """The paths of the organisations ``ids`` (one query; none for no ids)."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return []
+    return list(Organization.objects.filter(pk__in=ids).values_list("path", flat=True))

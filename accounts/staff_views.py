@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dlep.forms import BootstrapForm
+from core.forms import BootstrapForm
 
 from . import staff_registration
 

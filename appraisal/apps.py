@@ -31,7 +31,7 @@ class AppraisalConfig(AppConfig):
                           dispatch_uid="appraisal.dashboard.application_changed")
         post_delete.connect(application_changed, sender=Application,
                             dispatch_uid="appraisal.dashboard.application_changed.delete")
-        # the office's queue keeps its ✓/✗ grid until a check changes (dlep/kept.py)
+        # the office's queue keeps its ✓/✗ grid until a check changes (core/kept.py)
         post_save.connect(check_changed, sender=QualificationCheck,
                           dispatch_uid="appraisal.kept.check")
         post_delete.connect(check_changed, sender=QualificationCheck,

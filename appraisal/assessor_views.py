@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.exceptions import NotAllowed
-from dlep import kept
-from dlep.html import table_rows
-from dlep.templatetags.thai import thai_date
+from core import kept
+from core.html import table_rows
+from core.templatetags.thai import thai_date
 from personnel.choices import AcademicStanding
 from personnel.models import Person
 
@@ -67,7 +67,7 @@ def assessor_panel(user, membership):
         items.append(PanelItem(label=_("บัญชีรายชื่อผู้ทรงคุณวุฒิ"), url=reverse("expert_list")))
     if not user.__dict__.get("_assessor_panel_done"):
         user.__dict__["_assessor_panel_done"] = True
-        # kept between visits until an invitation, a sheet or an expert changes (dlep/kept.py;
+        # kept between visits until an invitation, a sheet or an expert changes (core/kept.py;
         # appraisal/apps.py): most users are no assessor, and would pay a query a visit
         counts = kept.kept(kept.INVITATIONS, f"assessor-panel:{user.pk}:{user.date_joined}",
                            [kept.EVERYWHERE], lambda: dict(Invitation.objects.filter(
@@ -355,7 +355,7 @@ def assessor_queue(request):
     })
 
 
-# The rows of the assessor's queue, as markup (dlep.html.table_rows, as the office's queue).
+# The rows of the assessor's queue, as markup (core.html.table_rows, as the office's queue).
 AWAITING_ROW = ('<tr data-testid="awaiting-row"><td><a href="{url}">{name}</a>'
                 '<div class="small text-muted">{unit}</div></td><td>{requested}</td>'
                 '<td>{area}</td><td>{reply_by}</td></tr>')

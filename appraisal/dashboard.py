@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from accounts import dashboard
 from accounts.dashboard import Panel, PanelItem
 from accounts.rules import Role
-from dlep import kept
+from accounts.selectors import organization_paths
+from core import kept
 
 from .choices import ApplicationState
 from .models import Application
@@ -51,7 +52,7 @@ def application_changed(sender, instance: Application, **kwargs) -> None:
     cached = instance._state.fields_cache
     known = {o.pk: o.path for o in (cached.get("organization"), cached.get("office")) if o}
     missing = {instance.organization_id, instance.office_id} - set(known)
-    kept.changed(kept.APPLICATIONS, [*known.values(), *kept.organization_paths(missing)])
+    kept.changed(kept.APPLICATIONS, [*known.values(), *organization_paths(missing)])
 
 
 def check_changed(sender, instance, **kwargs) -> None:

@@ -64,7 +64,7 @@ from accounts.models import Membership, Organization
 from accounts.notify import notify
 from accounts.rules import OrgKind, Role
 from accounts.scoping import Access
-from dlep import kept
+from core import kept
 
 from . import rules
 from .choices import (
@@ -338,7 +338,7 @@ def short_pool_message(draw: AssessorDraw) -> str:
 
 
 def _invite(application: Application, invitations) -> None:
-    from dlep.thaidates import format_be
+    from core.thaidates import format_be
 
     for invitation in invitations:
         notify([invitation.expert.user],

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from accounts.notify import notify
 from accounts.rules import Role
-from dlep.thaidates import format_be
+from core.thaidates import format_be
 from personnel import services as personnel_services
 
 from . import draw as draws

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import scoping
 from accounts.rules import OrgKind
 from accounts.scoping import Access
-from dlep.forms import BootstrapForm
+from core.forms import BootstrapForm
 from personnel import selectors as personnel_selectors
 from personnel.choices import EducationLevel
 

@@ -6,7 +6,7 @@ evidence files and the 2-of-3 decision of the assessors. No ORM and no models: t
 ``Verdict`` whose Thai explanation is what the teacher and the officers read.
 
 Every explanation goes through ``gettext`` so that it can be translated; dates in it are in the
-Buddhist era, formatted by the project's one date formatter (``dlep.thaidates.format_be``,
+Buddhist era, formatted by the project's one date formatter (``core.thaidates.format_be``,
 PyThaiNLP's ``thai_strftime``: "29 พ.ค. 2560").
 
 Periods (tenure, the age of a language-test result, the discipline window) are counted as
@@ -33,7 +33,7 @@ from decimal import Decimal
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from dlep.thaidates import format_be
+from core.thaidates import format_be
 from personnel.choices import (
     AcademicStanding,
     CEFRLevel,
@@ -99,7 +99,7 @@ class Verdict:
 
 
 def _date(d: date) -> str:
-    """A date as the explanation shows it: "29 พ.ค. 2560" (Buddhist era, dlep.thaidates)."""
+    """A date as the explanation shows it: "29 พ.ค. 2560" (Buddhist era, core.thaidates)."""
     lang = "en" if (get_language() or "").startswith("en") else "th"
     return format_be(d, style="short", lang=lang, with_time=False)
 

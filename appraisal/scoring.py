@@ -239,7 +239,7 @@ def _decide_when_complete(application: Application) -> AssessmentDecision | None
 def remind_assessors(today: datetime.date | None = None) -> int:
     """Once a day, remind accepted assessors who have not submitted, from
     ``ASSESSMENT_REMINDER_DAYS`` before their date on (Celery beat). Returns how many."""
-    from dlep.thaidates import format_be
+    from core.thaidates import format_be
 
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.ASSESSMENT_REMINDER_DAYS)

@@ -24,9 +24,9 @@ from accounts import scoping
 from accounts.exceptions import NotAllowed
 from accounts.models import Organization
 from accounts.rules import OrgKind, Role
-from dlep import kept
-from dlep.html import table_rows
-from dlep.templatetags.thai import thai_date
+from core import kept
+from core.html import table_rows
+from core.templatetags.thai import thai_date
 from personnel.choices import AcademicStanding
 from personnel.models import Person
 
@@ -291,7 +291,7 @@ def office_queue(request):
         raise NotAllowed()
     form, qs = _queue(request)
     # The rows are kept between visits until a request, a check, a person or a unit of the
-    # office's province changes (dlep/kept.py). Django's Paginator, not CountedPaginator: the
+    # office's province changes (core/kept.py). Django's Paginator, not CountedPaginator: the
     # window would count the office's every request, where the queue index hands out the
     # page's fifty and counts from the index.
     page, rows = kept.kept_page(
@@ -304,7 +304,7 @@ def office_queue(request):
 
 
 # A row of the queue, as markup (``queue_rows_html``): fifty rows of nine values a page, put
-# together by dlep.html.table_rows rather than the template engine (why: there).
+# together by core.html.table_rows rather than the template engine (why: there).
 QUEUE_ROW = ('<tr data-testid="queue-row"><td>{number}</td><td><a href="{url}">{name}</a></td>'
              '<td>{current}</td><td>{requested}</td><td>{unit}</td><td>{filed_on}</td>'
              '<td><span class="badge bg-secondary">{state}</span></td>{cells}</tr>')
@@ -358,7 +358,7 @@ def office_queue_xlsx(request):
         raise NotAllowed()
     from openpyxl import Workbook
 
-    from dlep.thaidates import format_be
+    from core.thaidates import format_be
 
     _form, qs = _queue(request)
     book = Workbook(write_only=True)

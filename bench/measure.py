@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from dlep.scale import Plan, hot_logins
+from devdata.scale.plan import Plan, hot_logins
 
 from .pages import Page
 
@@ -143,7 +143,7 @@ def count_queries(page: Page, login: Login, plan: Plan, *, timed: int = 0) -> Co
             walls.append(time.perf_counter() - started)
         sqls.append(timer.seconds)
     colds = []
-    for _ in range(timed):  # as the first visit after a change: nothing kept (dlep/kept.py)
+    for _ in range(timed):  # as the first visit after a change: nothing kept (core/kept.py)
         cache.clear()
         started = time.perf_counter()
         client.get(page.path, **headers)

@@ -1,6 +1,6 @@
 """What the benchmark measures: the floor and the key pages, each as the login that uses it.
 
-Logins are the hot spots' (``dlep.scale.hot_logins``): the roster is the hot school's (500
+Logins are the hot spots' (``devdata.scale.plan.hot_logins``): the roster is the hot school's (500
 active people), the queue the hot office's (1,000 requests), the assessor's queue the hot
 assessor's (5 invitations awaiting a reply, 15 accepted; not paginated). A page's ``check``
 says what the answer must show, so a page that answers quickly with the wrong thing (an empty
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from accounts.rules import Role
-from dlep.scale import Plan
+from devdata.scale.plan import Plan
 
 PAGE_ROWS_ROSTER = 100  # personnel/views.py PAGE_SIZE
 PAGE_ROWS_QUEUE = 50  # appraisal/views.py PAGE_SIZE
@@ -49,7 +49,7 @@ def _card(body: bytes, plan: Plan) -> str | None:
 @dataclass(frozen=True)
 class Page:
     name: str
-    login: str  # a key of dlep.scale.hot_logins()
+    login: str  # a key of devdata.scale.plan.hot_logins()
     path: str
     api: bool = False
     check: Callable[[bytes, Plan], str | None] | None = None

@@ -121,7 +121,7 @@ def _fits(plan) -> bool:
 def seed(args, plan, out: Path) -> dict:
     """Seed unless the database already holds this plan's country; the seeding's report."""
     from accounts.models import Organization
-    from dlep import scale
+    from devdata import scale
 
     marker = out / f"seed-{plan.factor}-{plan.hot_roster}-{plan.hot_queue}.json"
     if not args.reseed and _fits(plan):
@@ -158,7 +158,7 @@ def main(argv=None) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from dlep.scale import Plan
+    from devdata.scale.plan import Plan
 
     from . import measure
     from .pages import FLOOR, PAGES, PENDING

@@ -5,8 +5,8 @@ from accounts import dashboard
 from accounts.dashboard import Panel, PanelItem
 from accounts.rules import CommitteeKind, Role
 from appraisal.choices import ApplicationState
-from dlep import kept
-from dlep.thaidates import format_be
+from core import kept
+from core.thaidates import format_be
 
 from .models import Committee
 from .selectors import waiting_counts

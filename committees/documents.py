@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font
 
 from appraisal.choices import CheckKind, Side
 from appraisal.models import QualificationCheck
-from dlep.thaidates import format_be
+from core.thaidates import format_be
 from personnel.choices import AcademicStanding
 
 from .models import AgendaEntry, AgendaItem, AppointmentOrder, Decision, ItemKind
@@ -190,7 +190,7 @@ def order_docx(order: AppointmentOrder, *, thai: bool = False) -> bytes:
 def order_pdf(order: AppointmentOrder, *, thai: bool = False) -> bytes:
     from fpdf.fonts import FontFace
 
-    from dlep.pdf import FONT_FAMILY, ThaiPDF, to_bytes
+    from core.pdf import FONT_FAMILY, ThaiPDF, to_bytes
 
     text = order_text(order)
     pdf = ThaiPDF(margins=(20, 15, 15, 15))

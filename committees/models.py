@@ -109,7 +109,7 @@ class Meeting(models.Model):
     @property
     def ref(self) -> str:
         """The meeting as a resolution cites it: number/year and date."""
-        from dlep.thaidates import format_be
+        from core.thaidates import format_be
 
         return _("%(committee)s ครั้งที่ %(n)s/%(y)s เมื่อวันที่ %(date)s") % {
             "committee": self.committee.get_kind_display(), "n": self.number,

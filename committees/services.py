@@ -21,7 +21,7 @@ from accounts.rules import OrgKind
 from appraisal import draw as draws
 from appraisal import outcome
 from appraisal.choices import ApplicationState
-from dlep.thaidates import format_be
+from core.thaidates import format_be
 from personnel.choices import AcademicStanding
 
 from . import selectors

@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "dlep",
+    "core",
     "accounts",
     "personnel",
     "appraisal",
@@ -69,12 +69,16 @@ INSTALLED_APPS = [
     "elearning",
     "cardreader",
 ]
+# The demo world and the benchmark's synthetic country (seed_demo, seed_scale): the roof of the
+# house, which imports every app. A production deployment may leave it out.
+if env.bool("DLEP_DEVDATA", default=True):
+    INSTALLED_APPS.append("devdata")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "dlep.middleware.ThaiFirstMiddleware",
+    "core.middleware.ThaiFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -241,7 +245,7 @@ else:
     }
 # --- Cache ------------------------------------------------------------------------------------
 # Short-lived figures and rows: the dashboards' counts (accounts/selectors.py dashboard_for), the
-# values kept between visits (dlep/kept.py). Each web process keeps its own (local memory) by
+# values kept between visits (core/kept.py). Each web process keeps its own (local memory) by
 # default; with REDIS_URL the processes share Redis, in CACHE_REDIS_URL's database when it is
 # set (a cache.clear() empties its whole database: the tests' do, never the broker's with it).
 if REDIS_URL:
@@ -254,7 +258,7 @@ else:
 # How long a dashboard card's counts (organisations by kind, staff) are kept before counting again.
 DASHBOARD_COUNTS_SECONDS = env.int("DASHBOARD_COUNTS_SECONDS", default=60)
 # The longest a list page's rows (an office's queue, a roster) are kept between visits; they are
-# dropped before that as soon as a row they show changes (dlep/kept.py). 0: never kept.
+# dropped before that as soon as a row they show changes (core/kept.py). 0: never kept.
 KEPT_SECONDS = env.int("KEPT_SECONDS", default=60)
 
 CELERY_TASK_IGNORE_RESULT = True

@@ -22,8 +22,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf.fonts import FontFace
 
-from dlep.pdf import FONT_FAMILY, ThaiPDF, to_bytes
-from dlep.thaidates import format_be
+from core.pdf import FONT_FAMILY, ThaiPDF, to_bytes
+from core.thaidates import format_be
 
 from . import rules
 from .models import Completion, UnitReport

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-# Buddhist era = Common era + 543 (as personnel.rules and dlep.thaidates).
+# Buddhist era = Common era + 543 (as personnel.rules and core.thaidates).
 BE_OFFSET = 543
 
 ROUND_1, ROUND_2 = 1, 2

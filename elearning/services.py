@@ -19,7 +19,7 @@ from accounts.exceptions import NotAllowed
 from accounts.models import Membership, Organization
 from accounts.notify import email_after_commit
 from accounts.rules import Role
-from dlep.thaidates import format_be
+from core.thaidates import format_be
 
 from . import rules, selectors
 from .models import (

@@ -9,4 +9,4 @@ class PersonnelConfig(AppConfig):
     def ready(self):
         from . import signals
 
-        signals.connect()  # kept rosters and queues follow the person records (dlep/kept.py)
+        signals.connect()  # kept rosters and queues follow the person records (core/kept.py)

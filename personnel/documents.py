@@ -1,6 +1,6 @@
 """Printable documents of the registry: the ก.พ.7 record and the salary certificate.
 
-Both are built on :class:`dlep.pdf.ThaiPDF` and return the finished PDF as bytes. Who may have
+Both are built on :class:`core.pdf.ThaiPDF` and return the finished PDF as bytes. Who may have
 which document is the views' business (``document_views``); these functions print what they
 are given, the ก.พ.7 with the national ID in full.
 """
@@ -22,8 +22,8 @@ from pythainlp.util import bahttext
 from accounts import selectors as org_selectors
 from accounts.models import Organization
 from accounts.rules import OrgKind
-from dlep.pdf import FONT_FAMILY, ZWSP, ThaiPDF, draw_qr, to_bytes
-from dlep.thaidates import format_be
+from core.pdf import FONT_FAMILY, ZWSP, ThaiPDF, draw_qr, to_bytes
+from core.thaidates import format_be
 
 from . import presenters, selectors
 from .choices import AcademicStanding

@@ -19,7 +19,7 @@ from accounts.exceptions import NotAllowed
 from accounts.national_id import validate_national_id
 from accounts.rules import OrgKind
 from accounts.scoping import Access
-from dlep.forms import BootstrapForm, BootstrapModelForm
+from core.forms import BootstrapForm, BootstrapModelForm
 
 from . import selectors, services
 from .choices import PersonStatus

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dlep.thaidates import format_be
+from core.thaidates import format_be
 
 from .models import HISTORY_MODELS
 from .services import HISTORY_KINDS

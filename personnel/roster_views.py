@@ -14,7 +14,7 @@ from accounts import national_id, scoping, staff_registration
 from accounts.exceptions import NotAllowed
 from accounts.rules import OrgKind
 from accounts.scoping import Access
-from dlep.forms import BootstrapForm
+from core.forms import BootstrapForm
 
 from . import selectors, services
 from .models import MoveRequest, MoveStatus, Person

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
-# Buddhist era = Common era + 543 (the same constant as dlep.thaidates.BE_OFFSET, kept here so
+# Buddhist era = Common era + 543 (the same constant as core.thaidates.BE_OFFSET, kept here so
 # that this module needs neither Django nor PyThaiNLP).
 BE_OFFSET = 543
 

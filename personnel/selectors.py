@@ -277,7 +277,7 @@ def roster_differences(person: Person, user, birth_date) -> list[tuple[str, str,
     nothing: the school admin approves only data that matches the roster (issue: card reader)."""
     from django.utils.translation import gettext as _
 
-    from dlep.thaidates import format_be
+    from core.thaidates import format_be
 
     pairs = [
         (_("ชื่อ"), person.first_name.strip(), (user.first_name or "").strip()),

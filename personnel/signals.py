@@ -1,16 +1,17 @@
 """What a change of a person record moves on: the kept rosters and office queues of its
-units' provinces (dlep/kept.py). Bulk writes send no signals: personnel.services calls
+units' provinces (core/kept.py). Bulk writes send no signals: personnel.services calls
 ``people_changed`` after them."""
 
 from __future__ import annotations
 
-from dlep import kept
+from accounts.selectors import organization_paths
+from core import kept
 
 from .models import Person
 
 
 def people_changed(organization_ids) -> None:
-    paths = kept.organization_paths(organization_ids)
+    paths = organization_paths(organization_ids)
     kept.changed(kept.PEOPLE, paths)
     kept.changed(kept.APPLICATIONS, paths)  # the applicants' names on the office's queue
 

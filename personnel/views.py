@@ -14,9 +14,9 @@ from accounts import scoping
 from accounts import selectors as org_selectors
 from accounts.exceptions import NotAllowed
 from accounts.models import Organization
-from dlep import kept
-from dlep.html import table_rows
-from dlep.paging import CountedPaginator
+from core import kept
+from core.html import table_rows
+from core.paging import CountedPaginator
 
 from . import imports, presenters, sections, selectors, services
 from .choices import AcademicStanding, PersonStatus, PositionType
@@ -52,7 +52,7 @@ def filtered_roster(request):
 def roster(request):
     form, org, people = filtered_roster(request)
     # The rows are kept between visits until a person or a unit of the province changes
-    # (dlep/kept.py); the user is in the key as their own record is on their roster.
+    # (core/kept.py); the user is in the key as their own record is on their roster.
     reach = scoping.reach(request.user, scoping.Access.WORK)
     page, rows = kept.kept_page(
         kept.PEOPLE, kept.list_key(request, request.user.pk, str(request.user.date_joined),
@@ -67,7 +67,7 @@ def roster(request):
 
 
 # A row of the roster, as markup: a hundred rows of seven values a page, put together by
-# dlep.html.table_rows rather than the template engine (why: there).
+# core.html.table_rows rather than the template engine (why: there).
 ROSTER_ROW = ('<tr data-testid="person-row"><td><a href="{url}">{name}</a></td>'
               '<td class="font-monospace">{national_id}</td><td>{position}</td>'
               '<td>{standing}</td><td>{unit}</td><td>{status}</td></tr>')

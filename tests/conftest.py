@@ -25,7 +25,7 @@ def world(db):
 @pytest.fixture
 def nothing_kept():
     """The test starts and ends with an empty cache: no dashboard counts, nothing kept between
-    visits (dlep/kept.py)."""
+    visits (core/kept.py)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 def count_queries(fetch: Callable[[], object]) -> tuple[int, object]:
     """The queries of ``fetch`` as a first visitor makes them: nothing kept between visits
-    (dlep/kept.py, the dashboards' counts), so every query the page can make is counted, and
+    (core/kept.py, the dashboards' counts), so every query the page can make is counted, and
     rows written behind the services' back (bulk_create in a test) are read."""
     cache.clear()
     with CaptureQueriesContext(connection) as ctx:

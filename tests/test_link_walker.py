@@ -12,8 +12,8 @@ from django.http import HttpResponse
 from django.urls import path
 
 from accounts.models import User
-from committees import demo as committees_demo
-from dlep import demo
+from devdata import demo
+from devdata.demo import committees as committees_demo
 from dlep import urls as portal_urls
 from tests.linkwalker import links_of, walk
 

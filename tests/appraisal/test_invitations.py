@@ -325,7 +325,7 @@ def test_decline_and_cancel_through_the_api(world):
 
 
 def test_the_assessor_panel_counts_again_after_a_reply(world):
-    """The panel's counts are kept between visits (dlep/kept.py) until an invitation, a sheet
+    """The panel's counts are kept between visits (core/kept.py) until an invitation, a sheet
     or an expert changes: the reply shows at once."""
     from django.core.cache import cache
 

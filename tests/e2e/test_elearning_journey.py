@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from dlep.demo import DEMO_PASSWORD
+from devdata.demo import DEMO_PASSWORD
 from tests.factories import PNG_BYTES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from dlep.demo import DEMO_PASSWORD
+from devdata.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dlep.demo import DEMO_PASSWORD
+from devdata.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

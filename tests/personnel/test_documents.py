@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from pythainlp.util import arabic_digit_to_thai_digit, bahttext
 
 from accounts.rules import Role
-from dlep.pdf import draw_qr
+from core.pdf import draw_qr
 from personnel import documents, selectors, services
 from personnel.choices import (
     AcademicStanding,

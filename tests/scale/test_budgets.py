@@ -8,7 +8,8 @@ from django.db import transaction
 
 from bench import measure
 from bench.pages import FLOOR, PAGES
-from dlep import scale
+from devdata import scale
+from devdata.scale import plan as country
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ SIZES = ((0.01, {"hot_roster": 30, "hot_queue": 20}),
 def _counts(factor: float, hot: dict) -> dict[str, measure.Count]:
     with transaction.atomic():
         scale.build(factor, **hot)
-        plan = scale.Plan.for_factor(factor, **hot)
+        plan = country.Plan.for_factor(factor, **hot)
         logins = measure.prepare_logins()
         counts = {p.label: measure.count_queries(p, logins[p.login], plan)
                   for p in (FLOOR, *PAGES)}

@@ -15,7 +15,7 @@ from guardian.models import UserObjectPermission
 
 from accounts import national_id
 from accounts.models import Membership, Organization, User
-from accounts.rules import LaoType, OrgKind, Role, SchoolType
+from accounts.rules import LaoType, OrgKind, Role, SchoolType, committee_kind_for
 from appraisal import draw as draws
 from appraisal import rules
 from appraisal.choices import ApplicationState
@@ -31,7 +31,8 @@ from appraisal.models import (
 )
 from committees.models import Committee
 from committees.selectors import committee_for
-from dlep import scale
+from devdata import scale
+from devdata.scale import plan as country
 from personnel.models import Person, PositionHistory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_factor_001_has_the_shape_of_the_country():
     out = io.StringIO()
     call_command("seed_scale", "--factor", "0.01", "--hot-roster", "60", "--hot-queue", "40",
                  stdout=out)
-    plan = scale.Plan.for_factor(0.01, **HOT)
+    plan = country.Plan.for_factor(0.01, **HOT)
     assert f"{plan.experts} experts" in out.getvalue()
 
     # the tree: counts per kind, the LAO type mix, schools and centres, valid treebeard paths
@@ -59,10 +60,10 @@ def test_factor_001_has_the_shape_of_the_country():
     assert Organization.objects.filter(path__startswith=root.path).count() == sum(
         plan.counts_by_kind.values())
     pattaya = Organization.objects.get(lao_type=LaoType.PATTAYA)
-    assert Organization.objects.get(path=pattaya.ancestor_path(2)).code == scale.PATTAYA_PROVINCE
+    assert Organization.objects.get(path=pattaya.ancestor_path(2)).code == country.PATTAYA_PROVINCE
 
     # every LAO reaches its provincial committee
-    assert Committee.objects.count() == len({scale.committee_kind_for(t) for t in plan.laos})
+    assert Committee.objects.count() == len({committee_kind_for(t) for t in plan.laos})
     for lao in Organization.objects.filter(kind=OrgKind.LAO):
         assert committee_for(lao) is not None, lao
 
@@ -84,7 +85,7 @@ def test_factor_001_has_the_shape_of_the_country():
     states = Counter(Application.objects.values_list("state", flat=True))
     assert states == Counter(plan.states)
     assert set(states) == set(ApplicationState.values)
-    assert not Application.objects.filter(state__in=scale.CERTIFIED_STATES,
+    assert not Application.objects.filter(state__in=country.CERTIFIED_STATES,
                                           certified_at=None).exists()
     qualified = Application.objects.filter(state="qualified")
     assert not qualified.filter(certified_at=None).exists()
@@ -99,14 +100,14 @@ def test_factor_001_has_the_shape_of_the_country():
     _assert_the_assessment_is_as_the_portal_leaves_it(plan)
 
     # the hot spots
-    hot_school = Organization.objects.get(code=scale.HOT_SCHOOL_CODE)
+    hot_school = Organization.objects.get(code=country.HOT_SCHOOL_CODE)
     assert Person.objects.filter(organization=hot_school, status="active").count() == 60
-    assert Application.objects.filter(office__code=scale.HOT_LAO_CODE).exclude(
+    assert Application.objects.filter(office__code=country.HOT_LAO_CODE).exclude(
         state="draft").count() == 40
-    assert set(User.objects.filter(username__in=scale.hot_logins().values()).values_list(
-        "username", flat=True)) == set(scale.hot_logins().values())
-    assert User.objects.get(username="dla_admin").check_password(scale.SCALE_PASSWORD)
-    other_lao = Organization.objects.filter(kind=OrgKind.LAO).exclude(code=scale.HOT_LAO_CODE)
+    assert set(User.objects.filter(username__in=country.hot_logins().values()).values_list(
+        "username", flat=True)) == set(country.hot_logins().values())
+    assert User.objects.get(username="dla_admin").check_password(country.SCALE_PASSWORD)
+    other_lao = Organization.objects.filter(kind=OrgKind.LAO).exclude(code=country.HOT_LAO_CODE)
     other_admin = User.objects.get(username=f"lao_admin_{other_lao.first().code}")
     assert not other_admin.has_usable_password()
 
@@ -136,7 +137,7 @@ def _assert_the_assessment_is_as_the_portal_leaves_it(plan):
         n=Count("id")).filter(n=0).exists()
     assert Expert.subject_areas.through.objects.values("expert").distinct().count() == (
         plan.experts)
-    assessed = set(scale.ASSESSMENT_STAGE)
+    assessed = set(country.ASSESSMENT_STAGE)
     assert AssessorDraw.objects.count() == plan.assessed_applications
     assert Invitation.objects.count() == plan.invitations
     assert not AssessorDraw.objects.exclude(digest__regex=r"^[0-9a-f]{64}$").exists()
@@ -181,9 +182,9 @@ def _assert_the_assessment_is_as_the_portal_leaves_it(plan):
         assert application.person.standing == application.requested_standing
 
     # the hot assessor, and the whole queue page as they see it
-    hot = User.objects.get(username=scale.hot_logins()["assessor"])
-    assert hot.check_password(scale.SCALE_PASSWORD)
-    assert hot.expert.max_concurrent == scale.HOT_ASSESSOR_CAP
+    hot = User.objects.get(username=country.hot_logins()["assessor"])
+    assert hot.check_password(country.SCALE_PASSWORD)
+    assert hot.expert.max_concurrent == country.HOT_ASSESSOR_CAP
     client = Client()
     client.force_login(hot)
     response = client.get(reverse("assessor_queue"))
@@ -191,7 +192,7 @@ def _assert_the_assessment_is_as_the_portal_leaves_it(plan):
     page = response.content.decode()
     assert page.count('data-testid="awaiting-row"') == plan.hot_assessor_awaiting == 5
     assert page.count('data-testid="accepted-row"') == plan.hot_assessor_accepted == 15
-    assert page.count("ส่งผลแล้ว") == scale.HOT_ASSESSOR_SUBMITTED
+    assert page.count("ส่งผลแล้ว") == country.HOT_ASSESSOR_SUBMITTED
     # an accepted assessor may open the request (the guardian grant) and their sheet
     mine = Invitation.objects.filter(expert__user=hot, state="accepted").first()
     assert is_assessor(hot, mine.application)

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Organization
-from dlep.scale_writer import Writer, copy_text
+from devdata.scale.writer import Writer, copy_text
 
 
 def test_copy_text_escapes_what_copy_reads_as_syntax():

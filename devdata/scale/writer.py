@@ -1,4 +1,4 @@
-"""Bulk writes for the synthetic country (``dlep.scale``): PostgreSQL's COPY, or a plain
+"""Bulk writes for the synthetic country (``devdata.scale``): PostgreSQL's COPY, or a plain
 ``executemany`` INSERT on other databases (SQLite in the tests).
 
 Rows are tuples in the order of the given columns; primary keys are handed out here
@@ -97,7 +97,7 @@ class Writer:
                 rest.append((column, field, ""))
             else:
                 raise ValueError(f"{model.__name__}.{field.name} ({column}) needs a value: "
-                                 "add it to the synthetic data (dlep/scale.py)")
+                                 "add it to the synthetic data (devdata/scale/)")
         return fields, rest
 
     def write(self, model: type[Model], columns: list[str], rows: Iterable[tuple]) -> int:

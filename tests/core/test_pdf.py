@@ -1,4 +1,4 @@
-"""dlep.pdf: the shared ground for Thai PDF documents.
+"""core.pdf: the shared ground for Thai PDF documents.
 
 Each PDF is read back with pypdf: text through its extractor, fonts, QR
 modules and cut lines through the page's content stream.
@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from pythainlp.tokenize import word_tokenize
 
-from dlep.pdf import FONT_DIR, ThaiPDF, dashed_rect, draw_qr, thai_word_breaks, to_bytes
+from core.pdf import FONT_DIR, ThaiPDF, dashed_rect, draw_qr, thai_word_breaks, to_bytes
 
 PT = 72 / 25.4  # points per mm
 A4_PT = (595.28, 841.89)

@@ -3,7 +3,7 @@ import datetime
 from django import template
 from django.utils.translation import get_language
 
-from dlep.thaidates import format_be
+from core.thaidates import format_be
 
 register = template.Library()
 

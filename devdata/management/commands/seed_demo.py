@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dlep import demo
+from devdata import demo
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         for username, role, org_code, _position, _names in demo.DEMO_LOGINS:
             org = Organization.objects.filter(code=org_code).first()
             self.stdout.write(f"  {username:<22} {role.label} — {org.name if org else org_code}")
-        from committees import demo as committees_demo
+        from devdata.demo import committees as committees_demo
 
         for username in committees_demo.assessors():
             self.stdout.write(f"  {username:<22} ผู้ทรงคุณวุฒิที่ตอบรับเป็นกรรมการประเมิน (assessor)")

@@ -93,16 +93,6 @@ PEOPLE = "people"
 INVITATIONS = "invitations"  # an assessor's invitations and score sheets, kept EVERYWHERE
 
 
-def organization_paths(ids: Iterable[int | None]) -> list[str]:
-    """The paths of the organisations ``ids`` (one query; none for no ids)."""
-    from accounts.models import Organization
-
-    ids = {i for i in ids if i}
-    if not ids:
-        return []
-    return list(Organization.objects.filter(pk__in=ids).values_list("path", flat=True))
-
-
 def list_key(request, *parts) -> str:
     """What a list page's rows depend on besides the rows themselves: the view, the language,
     the query string (filters and page), and the caller's ``parts`` (the user's reach: the

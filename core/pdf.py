@@ -5,7 +5,7 @@ certificates, committee documents) starts from :class:`ThaiPDF`, an `fpdf2`_
 document that is already set up for Thai:
 
 * A4 portrait, all positions and sizes in millimetres.
-* The Sarabun family (SIL OFL, shipped in ``dlep/fonts/``) registered as
+* The Sarabun family (SIL OFL, shipped in ``core/fonts/``) registered as
   ``"Sarabun"`` in regular (``""``) and bold (``"B"``); there is no italic.
 * Text shaping through HarfBuzz (the ``uharfbuzz`` wheel), so that tone marks
   stack above upper vowels (ที่, ปี้), marks shift left on tall consonants
@@ -17,7 +17,7 @@ document that is already set up for Thai:
 Nothing here knows about a particular document: layouts live with the
 feature that owns them.  Usage::
 
-    from dlep.pdf import ThaiPDF, dashed_rect, draw_qr, to_bytes
+    from core.pdf import ThaiPDF, dashed_rect, draw_qr, to_bytes
 
     pdf = ThaiPDF(thai_digits=True)
     pdf.add_page()

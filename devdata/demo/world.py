@@ -14,17 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from faker import Faker
 from pythainlp.transliterate import romanize
 
 from accounts import national_id
 from accounts.models import Membership, Organization, User
 from accounts.rules import CommitteeKind, LaoType, OrgKind, Role, SchoolType
-from appraisal import demo as appraisal_demo
-from committees import demo as committees_demo
 from committees.models import Committee
-from elearning import demo as elearning_demo
 from personnel.choices import (
     AcademicStanding,
     DegreeLevel,
@@ -167,8 +163,8 @@ def _english(name: str) -> str:
     return romanize(name, engine="royin").title()
 
 
-@transaction.atomic
-def build(stdout=None) -> Summary:
+def build() -> tuple[Summary, dict[str, Organization]]:
+    """The organisations, accounts, ก.พ.7 records and the certification round."""
     summary = Summary()
     orgs: dict[str, Organization] = {}
 
@@ -255,10 +251,7 @@ def build(stdout=None) -> Summary:
 
     summary.people_created = _build_roster(orgs)
     _build_certification(orgs)
-    elearning_demo.build(orgs)
-    appraisal_demo.build()
-    committees_demo.build()
-    return summary
+    return summary, orgs
 
 
 POSITION_TYPES = {

@@ -1,4 +1,4 @@
-"""dlep/kept.py: list pages keep their rows between visits, and never show a row older than the
+"""core/kept.py: list pages keep their rows between visits, and never show a row older than the
 last change of something they show (an application, a check, a person, a unit) in the
 province; a change in another province leaves them kept."""
 

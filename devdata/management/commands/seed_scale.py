@@ -3,12 +3,13 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organization
-from dlep import scale
+from devdata import scale
+from devdata.scale import plan as country
 
 
 class Command(BaseCommand):
     help = ("สร้างข้อมูลสังเคราะห์ระดับประเทศ (A synthetic country for the benchmark: "
-            "77 provinces, 7,850 LAOs, 500,000 people at --factor 1.0; see dlep/scale.py.)")
+            "77 provinces, 7,850 LAOs, 500,000 people at --factor 1.0; see devdata/scale/.)")
 
     def add_arguments(self, parser):
         parser.add_argument("--factor", type=float, default=0.01,
@@ -20,7 +21,7 @@ class Command(BaseCommand):
                             help="active people of the benchmark's hot school (default 500)")
         parser.add_argument("--hot-queue", type=int, default=1000,
                             help="requests in the hot office's queue (default 1000)")
-        parser.add_argument("--seed", type=int, default=scale.SEED)
+        parser.add_argument("--seed", type=int, default=country.SEED)
         parser.add_argument("--no-copy", action="store_true",
                             help="INSERT with executemany instead of COPY on PostgreSQL")
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError("the database already holds organisations: seed_scale writes "
                                "into an empty database (or pass --reset on PostgreSQL)")
         try:
-            plan = scale.Plan.for_factor(factor, hot_roster=hot_roster, hot_queue=hot_queue)
+            plan = country.Plan.for_factor(factor, hot_roster=hot_roster, hot_queue=hot_queue)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                               copy=False if no_copy else None, log=self.stdout.write)
         self.stdout.write(f"done in {summary.seconds:.1f} s ({summary.method}), "
                           f"{sum(summary.rows.values())} rows")
-        self.stdout.write(f"logins (password {scale.SCALE_PASSWORD}): "
-                          + ", ".join(scale.hot_logins().values()))
+        self.stdout.write(f"logins (password {country.SCALE_PASSWORD}): "
+                          + ", ".join(country.hot_logins().values()))
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))

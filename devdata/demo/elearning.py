@@ -1,4 +1,4 @@
-"""e-Learning in the demo world (called by ``dlep.demo.build``): the seed's channels and
+"""e-Learning in the demo world (called by ``devdata.demo.build``): the seed's channels and
 requirements, a few courses per channel, the rounds of fiscal years 2569 and 2570, and
 completions so that the dashboards have something to show. Idempotent and quick: rows are found
 first, and the completions are written straight to the table once (a demo shortcut, as the
@@ -16,9 +16,15 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.rules import OrgKind
-
-from . import rules, services
-from .models import Channel, Completion, CompletionSource, CompletionStatus, Course, UnitReport
+from elearning import rules, services
+from elearning.models import (
+    Channel,
+    Completion,
+    CompletionSource,
+    CompletionStatus,
+    Course,
+    UnitReport,
+)
 
 SEED = 2569
 FISCAL_YEARS_BE = (2569, 2570)
@@ -78,7 +84,7 @@ def build(orgs, today: datetime.date | None = None) -> int:
 
 
 def _completions(orgs, rounds, courses, today) -> int:
-    rng = random.Random(SEED)  # noqa: S311 (demo data, not security)
+    rng = random.Random(SEED)
     learners = list(Membership.objects.filter(
         is_active=True, organization__kind__in=[OrgKind.SCHOOL, OrgKind.PROVINCE, OrgKind.LAO],
     ).exclude(user__username="teacher").select_related("user", "organization")

@@ -1,10 +1,10 @@
-"""dlep.html.table_rows: the long tables' rows escape every value but markup."""
+"""core.html.table_rows: the long tables' rows escape every value but markup."""
 
 from django.template import Context, Template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from dlep.html import table_rows
+from core.html import table_rows
 
 ROW = '<tr><td><a href="{url}">{name}</a></td><td>{cells}</td></tr>'
 

@@ -16,11 +16,10 @@ from appraisal import invitations
 from appraisal import services as appraisal_services
 from appraisal.choices import ApplicationState, InvitationState
 from appraisal.models import Application, Invitation
+from committees import services
+from committees.models import Decision, ItemKind, Meeting
+from committees.selectors import committees_for
 from personnel.rules import fiscal_year_be
-
-from . import services
-from .models import Decision, ItemKind, Meeting
-from .selectors import committees_for
 
 
 def _user(role: str, code: str):

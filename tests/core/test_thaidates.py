@@ -5,7 +5,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from dlep.thaidates import format_be
+from core.thaidates import format_be
 
 
 def render(value, options=""):
@@ -50,7 +50,7 @@ def test_format_be_of_a_bangkok_datetime():
 
 
 def test_the_filter_reads_iso_dates_kept_in_json():
-    from dlep.templatetags.thai import thai_date
+    from core.templatetags.thai import thai_date
 
     assert thai_date("2017-05-29") == "29 พ.ค. 2560"
     assert thai_date("not a date") == "not a date"
@@ -62,7 +62,7 @@ def test_plain_dates_read_as_pythainlp_writes_them(style):
     path): every day of a leap year and the ends of the range read as thai_strftime has it."""
     from pythainlp.util import thai_strftime
 
-    from dlep.thaidates import format_be
+    from core.thaidates import format_be
 
     pattern = "%-d %B %Y" if style == "long" else "%-d %b %Y"
     days = [datetime.date(2024, 1, 1) + datetime.timedelta(days=n) for n in range(366)]

@@ -10,7 +10,7 @@ from accounts.models import Membership, Organization, User
 from accounts.rules import LaoType, OrgKind, Role, SchoolType
 from committees.models import Committee
 from committees.selectors import committee_for
-from dlep import demo
+from devdata import demo
 
 pytestmark = pytest.mark.django_db
 

@@ -17,12 +17,11 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization
 from accounts.rules import Role
+from appraisal import services
+from appraisal.models import Application, EvidenceFile, PAResult, SubjectArea
 from personnel.choices import PositionType
 from personnel.models import Person
 from personnel.rules import fiscal_year_be
-
-from . import services
-from .models import Application, EvidenceFile, PAResult, SubjectArea
 
 DEMO_SCHOOL = "1048010001"
 
@@ -113,7 +112,7 @@ def build() -> int:
 def _experts(year_be: int) -> None:
     """Six experts homed in แพร่ who may assess Thai (primary) for the first two standings, so
     that a draw for the demo school in นครพนม has a pool (a demo shortcut: written directly)."""
-    from .models import Expert
+    from appraisal.models import Expert
 
     province = Organization.objects.filter(code="54").first()
     if province is None:
