@@ -7,7 +7,6 @@ input a 400 with a Thai message; a job is visible to its requester only (others:
 
 import json
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,13 +14,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from . import issuing, scoping
 from .api import OrganizationRefSerializer
-from .exceptions import NotAllowed
 from .models import IssuingJob, JobStatus
 
 
@@ -89,9 +87,6 @@ class XLSXRenderer(_FileRenderer):
     format = "xlsx"
 
 
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-
 
 class IssuingJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Issuing jobs the caller started (credential issuing, RULES.md §1)."""
@@ -119,14 +114,9 @@ class IssuingJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if org is None:
             raise NotFound(_("ไม่พบหน่วยงานนี้ หรือคุณไม่มีสิทธิ์เข้าถึง"))
         username = data.validated_data.get("reissue_username", "").strip()
-        try:
-            reissue_user = issuing.find_reissue_user(username) if username else None
-            job = issuing.start_issuing(actor=request.user, organization=org,
-                                        reissue_user=reissue_user)
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        reissue_user = issuing.find_reissue_user(username) if username else None
+        job = issuing.start_issuing(actor=request.user, organization=org,
+                                    reissue_user=reissue_user)
         job = self.get_queryset().get(pk=job.pk)
         return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)
 

@@ -3,30 +3,18 @@ send a request (multipart, with the delegation PDF); the supervising admins list
 requests in their scope and approve or reject them. A request outside the caller's scope is a
 404, the same answer as one that does not exist."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from . import registration
-from .exceptions import NotAllowed
 from .models import Organization, RegistrantPosition, SchoolAdminRegistration
 from .rules import OrgKind
-
-
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from None
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict")
-                              else exc.messages) from None
 
 
 class SchoolAdminRegistrationCreateSerializer(serializers.Serializer):
@@ -125,7 +113,7 @@ class SchoolAdminRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMi
                                              is_active=True).first()
         if school is None:
             raise ValidationError({"school": [_("ไม่พบสถานศึกษานี้")]})
-        created = _call(registration.register_school_admin, school=school, **fields)
+        created = registration.register_school_admin(school=school, **fields)
         return Response(SchoolAdminRegistrationReceiptSerializer(created).data,
                         status=status.HTTP_201_CREATED)
 
@@ -137,8 +125,8 @@ class SchoolAdminRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMi
         pending = self._pending(pk)
         data = ApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(registration.approve_school_admin, actor=request.user, registration=pending,
-              revoke_reason=data.validated_data["revoke_reason"])
+        registration.approve_school_admin(actor=request.user, registration=pending,
+                                          revoke_reason=data.validated_data["revoke_reason"])
         return Response(SchoolAdminRegistrationSerializer(self._fresh(pending.pk)).data)
 
     @extend_schema(request=RejectSerializer, responses=SchoolAdminRegistrationSerializer)
@@ -148,8 +136,8 @@ class SchoolAdminRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMi
         pending = self._pending(pk)
         data = RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(registration.reject_school_admin, actor=request.user, registration=pending,
-              reason=data.validated_data["reason"])
+        registration.reject_school_admin(actor=request.user, registration=pending,
+                                         reason=data.validated_data["reason"])
         return Response(SchoolAdminRegistrationSerializer(self._fresh(pending.pk)).data)
 
     @extend_schema(request=None, responses={204: None})
@@ -159,5 +147,5 @@ class SchoolAdminRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMi
         found = registration.awaiting_password_for(request.user).filter(pk=pk).first()
         if found is None:
             raise NotFound(_("ไม่พบคำขอนี้ หรือคุณไม่มีสิทธิ์พิจารณา"))
-        _call(registration.resend_set_password_link, actor=request.user, registration=found)
+        registration.resend_set_password_link(actor=request.user, registration=found)
         return Response(status=status.HTTP_204_NO_CONTENT)

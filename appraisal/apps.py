@@ -10,18 +10,16 @@ class AppraisalConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from accounts import dashboard
-        from personnel import sections
-
-        from . import assessment_tasks  # noqa: F401 (registers the Celery beat tasks)
-        from .assessor_views import assessor_panel
-        from .dashboard import (
+        from appraisal.dashboard import (
             application_changed,
             appraisal_panel,
             assessment_changed,
             check_changed,
         )
-        from .models import Application, Expert, Invitation, QualificationCheck, ScoreSheet
-        from .pa_views import person_pa_section
+        from appraisal.models import Application, Expert, Invitation, QualificationCheck, ScoreSheet
+        from appraisal.views.assessment import assessor_panel
+        from appraisal.views.pa import person_pa_section
+        from personnel import sections
 
         # what waits for each role on the dashboard (accounts cannot import appraisal)
         dashboard.register(appraisal_panel)

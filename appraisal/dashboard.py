@@ -9,10 +9,9 @@ from accounts import dashboard
 from accounts.dashboard import Panel, PanelItem
 from accounts.rules import Role
 from accounts.selectors import organization_paths
+from appraisal.choices import ApplicationState
+from appraisal.models import Application
 from core import kept
-
-from .choices import ApplicationState
-from .models import Application
 
 # which state waits for which role
 WAITING_FOR = {

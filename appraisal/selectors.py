@@ -7,13 +7,19 @@ from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
 from accounts import scoping
-from accounts.models import Organization
-from accounts.rules import OrgKind
+from accounts.models import Membership, Organization
+from accounts.rules import OrgKind, Role
 from accounts.scoping import Access
+from appraisal.choices import ApplicationState
+from appraisal.models import (
+    Application,
+    ApplicationEvent,
+    EvidenceFile,
+    Expert,
+    PAResult,
+    QualificationCheck,
+)
 from personnel.models import Person
-
-from .choices import ApplicationState
-from .models import Application, ApplicationEvent, EvidenceFile, PAResult, QualificationCheck
 
 
 def applications_for(user):
@@ -110,3 +116,66 @@ def pa_results_for(user):
 
 def own_person(user) -> Person | None:
     return Person.objects.select_related("organization").filter(user_id=user.pk).first()
+
+
+# --- the expert registry ----------------------------------------------------------------------
+
+# who keeps the registry, and the organisations that keep one (a province's, or the DLA's)
+MANAGER_ROLES = frozenset({Role.DLA_ADMIN, Role.PROVINCE_ADMIN})
+OWNER_KINDS = (OrgKind.PROVINCE, OrgKind.AGENCY)
+
+
+def may_manage_experts(user) -> bool:
+    """The DLA admin and the province admins keep the registry."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or Membership.objects.filter(
+        user=user, is_active=True, role__in=MANAGER_ROLES).exists()
+
+
+def experts_for(user):
+    """The one visibility entry point of the registry: the records of the provinces (or, for
+    the DLA admin, of the whole country) that ``user`` administers."""
+    if not may_manage_experts(user):
+        return Expert.objects.none()
+    return scoping.scope(Expert.objects.all(), user, "organization", Access.ADMINISTER)
+
+
+def expert_for(user, pk) -> Expert:
+    return experts_for(user).select_related("organization", "home_organization", "user").get(
+        pk=pk)
+
+
+def owner_choices(user):
+    """The organisations whose registry ``user`` keeps: their province(s), or every province and
+    the DLA itself for the DLA admin."""
+    if not may_manage_experts(user):
+        return Organization.objects.none()
+    return scoping.organizations(user, Access.ADMINISTER).filter(
+        kind__in=OWNER_KINDS).order_by("path")
+
+
+def expert_list(user, *, q: str = "", subject_area=None, standing: str = "",
+                active_only: bool = False):
+    qs = experts_for(user)
+    for word in (q or "").split():
+        qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                       | Q(home_organization_name__icontains=word)
+                       | Q(home_organization__name__icontains=word))
+    if subject_area:
+        qs = qs.filter(subject_areas=subject_area)
+    if standing:
+        qs = qs.filter(standings__contains=[standing]) if _json_contains() else qs.filter(
+            standings__icontains=f'"{standing}"')
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.select_related("organization", "home_organization", "user").prefetch_related(
+        "subject_areas").order_by("first_name", "last_name", "pk")
+
+
+def _json_contains() -> bool:
+    from django.db import connection
+
+    return connection.features.supports_json_field_contains
+
+

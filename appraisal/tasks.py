@@ -1,4 +1,8 @@
-"""Celery work of appraisal: the check of evidence files (RULES §4.4).
+"""Celery work of appraisal: the check of evidence files (RULES §4.4), and the beat work of the
+assessment (seed 004 steps 4–5).
+
+Every task's name is pinned (``name=``): beat schedules (dlep/settings.py) and messages already
+in a queue name tasks by these strings, which must not follow the module when it moves.
 
 ``validate_evidence`` is idempotent (a decided file is left alone) and acknowledged only after it
 has run (``acks_late``); when the worker process dies mid-check the broker delivers it again
@@ -22,7 +26,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import evidence, media
+from appraisal.services import evidence, invitations, media, scoring
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +65,8 @@ def local_copy(field_file):
 CHECK_TIME_LIMIT = max(60, settings.EVIDENCE_CHECK_TIMEOUT_MINUTES * 60 - 60)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT,
+@shared_task(name="appraisal.tasks.validate_evidence", bind=True, acks_late=True,
+             reject_on_worker_lost=True, autoretry_for=TRANSIENT,
              retry_backoff=30, retry_backoff_max=600, retry_jitter=True, max_retries=6,
              time_limit=CHECK_TIME_LIMIT)
 def validate_evidence(self, file_id: int) -> str | None:
@@ -94,7 +99,7 @@ def _missing_reason() -> str:
     return _("ไม่พบไฟล์ที่อัปโหลดในที่จัดเก็บ กรุณาอัปโหลดใหม่")
 
 
-@shared_task
+@shared_task(name="appraisal.tasks.requeue_stuck_checks")
 def requeue_stuck_checks() -> int:
     """Celery beat: queue again the checks that a dead worker or a lost message left behind."""
     ids = evidence.stuck_file_ids()
@@ -106,11 +111,11 @@ def requeue_stuck_checks() -> int:
     return len(ids)
 
 
-@shared_task
+@shared_task(name="appraisal.tasks.purge_abandoned_uploads")
 def purge_abandoned_uploads() -> int:
     """Celery beat: delete uploads nobody has touched for ``EVIDENCE_UPLOAD_EXPIRY_HOURS`` (tus
     expiration), with their bytes; and stray part files whose upload row is gone."""
-    from .models import Upload
+    from appraisal.models import Upload
 
     cutoff = timezone.now() - datetime.timedelta(hours=settings.EVIDENCE_UPLOAD_EXPIRY_HOURS)
     old = list(Upload.objects.filter(updated_at__lt=cutoff))
@@ -124,3 +129,22 @@ def purge_abandoned_uploads() -> int:
             if part.stem not in known and part.stat().st_mtime < cutoff.timestamp():
                 part.unlink(missing_ok=True)
     return len(old)
+
+
+# --- the assessment: invitations past their reply date time out and their seats are drawn
+# again; assessors who have not submitted are reminded. Both idempotent: an invitation is expired
+# under its application's row lock and only while still awaiting a reply; a reminder is claimed
+# by writing the day first. Scheduled in CELERY_BEAT_SCHEDULE (dlep/settings.py).
+
+@shared_task(name="appraisal.assessment_tasks.expire_invitations",
+             autoretry_for=(OperationalError,), retry_backoff=30, max_retries=5)
+def expire_invitations() -> int:
+    """Time out every invitation past its reply date and draw its seat again."""
+    return invitations.expire_invitations()
+
+
+@shared_task(name="appraisal.assessment_tasks.remind_assessors",
+             autoretry_for=(OperationalError,), retry_backoff=30, max_retries=5)
+def remind_assessors() -> int:
+    """Remind accepted assessors whose scoring date is near or past."""
+    return scoring.remind_assessors()

@@ -13,8 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from appraisal.api import _call
-
 from . import documents, selectors, services
 from .models import (
     AgendaEntry,
@@ -193,8 +191,8 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             pk=values.pop("committee").pk).first()
         if committee is None:
             raise NotFound()
-        meeting = _call(services.create_meeting, actor=request.user, committee=committee,
-                        **values)
+        meeting = services.create_meeting(actor=request.user, committee=committee,
+                                          **values)
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 
@@ -229,9 +227,9 @@ class AgendaItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         meeting = selectors.meetings_for(request.user).filter(pk=values.pop("meeting")).first()
         if meeting is None:
             raise NotFound()
-        item = _call(services.create_item, actor=request.user, meeting=meeting,
-                     kind=values.pop("kind"), applications=values.pop("applications", []),
-                     **values)
+        item = services.create_item(actor=request.user, meeting=meeting,
+                                    kind=values.pop("kind"),
+                                    applications=values.pop("applications", []), **values)
         return Response(ItemSerializer(selectors.item_detail(request.user, item.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -241,7 +239,7 @@ class AgendaItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         item = self._item()
         data = ItemTextsSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        _call(services.update_item_texts, actor=request.user, item=item, **data.validated_data)
+        services.update_item_texts(actor=request.user, item=item, **data.validated_data)
         return Response(ItemSerializer(self._item()).data)
 
     @extend_schema(request=ItemTextsSerializer, responses=ItemSerializer)
@@ -254,11 +252,11 @@ class AgendaItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         item = self._item()
         data = ResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(services.record_resolution, actor=request.user, item=item,
-              decisions=data.validated_data.get("decisions") or {},
-              decision=data.validated_data.get("decision"),
-              note=data.validated_data.get("note", ""),
-              draw_now=data.validated_data.get("draw_now", False))
+        services.record_resolution(actor=request.user, item=item,
+                                   decisions=data.validated_data.get("decisions") or {},
+                                   decision=data.validated_data.get("decision"),
+                                   note=data.validated_data.get("note", ""),
+                                   draw_now=data.validated_data.get("draw_now", False))
         return Response(ItemSerializer(self._item()).data)
 
     @extend_schema(request=NotifySerializer, responses=ItemSerializer)
@@ -267,8 +265,8 @@ class AgendaItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         item = self._item()
         data = NotifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(services.notify_results, actor=request.user, item=item,
-              confirmed=data.validated_data["confirmed"])
+        services.notify_results(actor=request.user, item=item,
+                                confirmed=data.validated_data["confirmed"])
         return Response(ItemSerializer(self._item()).data)
 
     @extend_schema(parameters=[THAI], responses={(200, DOCX): OpenApiTypes.BINARY})
@@ -316,14 +314,14 @@ class AppointmentOrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
             pk=values.pop("committee")).first()
         if committee is None:
             raise NotFound()
-        order = _call(services.create_order, actor=request.user, committee=committee, **values)
+        order = services.create_order(actor=request.user, committee=committee, **values)
         return Response(OrderSerializer(selectors.order_detail(request.user, order.pk)).data,
                         status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=OrderSerializer)
     @action(detail=True, methods=["post"])
     def appoint(self, request, pk=None):
-        _call(services.mark_appointed, actor=request.user, order=self._order())
+        services.mark_appointed(actor=request.user, order=self._order())
         return Response(OrderSerializer(self._order()).data)
 
     @extend_schema(parameters=[THAI], responses={(200, "application/pdf"): OpenApiTypes.BINARY})

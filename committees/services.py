@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from accounts import audit, scoping
 from accounts.exceptions import NotAllowed
 from accounts.rules import OrgKind
-from appraisal import draw as draws
-from appraisal import outcome
 from appraisal.choices import ApplicationState
+from appraisal.services import draw as draws
+from appraisal.services import outcome
 from core.thaidates import format_be
 from personnel.choices import AcademicStanding
 

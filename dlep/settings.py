@@ -293,6 +293,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # the services' NotAllowed and ValidationError as 403 and 400 with their Thai messages
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "D-LEP API",
@@ -381,9 +383,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- Assessors of academic-standing applications (appraisal/invitations.py, scoring.py) ---------
+# --- Assessors of academic-standing applications (appraisal/services/invitations.py, scoring.py) -
 # An invited expert replies within this many days; then the invitation times out and the seat is
-# drawn again (Celery beat, appraisal.assessment_tasks.expire_invitations).
+# drawn again (Celery beat: appraisal/tasks.py, expire_invitations).
 INVITATION_REPLY_DAYS = env.int("INVITATION_REPLY_DAYS", default=3)
 # An accepted assessor submits the score sheet within this many days of accepting ...
 ASSESSMENT_SCORING_DAYS = env.int("ASSESSMENT_SCORING_DAYS", default=30)

@@ -5,8 +5,10 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from accounts import issuing_api, registration_api
-from appraisal import api as appraisal_api
-from appraisal import assessment_api
+from appraisal.api import applications as applications_api
+from appraisal.api import assessment as assessment_api
+from appraisal.api import experts as experts_api
+from appraisal.api import pa as pa_api
 from committees import api as committees_api
 from elearning import api as elearning_api
 from personnel import api as personnel_api
@@ -24,11 +26,11 @@ router.register("staff-registrations", roster_api.StaffRegistrationViewSet,
                 basename="staff-registration")
 router.register("moves", roster_api.MoveViewSet, basename="move")
 router.register("issuing", issuing_api.IssuingJobViewSet, basename="issuing-job")
-router.register("pa-results", appraisal_api.PAResultViewSet, basename="pa-result")
-router.register("applications", appraisal_api.ApplicationViewSet, basename="application")
-router.register("qualification-checks", appraisal_api.QualificationCheckViewSet,
+router.register("pa-results", pa_api.PAResultViewSet, basename="pa-result")
+router.register("applications", applications_api.ApplicationViewSet, basename="application")
+router.register("qualification-checks", applications_api.QualificationCheckViewSet,
                 basename="qualification-check")
-router.register("experts", assessment_api.ExpertViewSet, basename="expert")
+router.register("experts", experts_api.ExpertViewSet, basename="expert")
 router.register("assessor-draws", assessment_api.AssessorDrawViewSet, basename="assessor-draw")
 router.register("invitations", assessment_api.InvitationViewSet, basename="invitation")
 router.register("score-sheets", assessment_api.ScoreSheetViewSet, basename="score-sheet")

@@ -2,7 +2,6 @@
 rounds, completions (record with the certificate, accept, reject), the status of a unit's
 people in a round, and the unit's reports (record the submission, download Excel or PDF)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,19 +9,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.exceptions import NotAllowed
 from accounts.models import Organization
 
 from . import reports, selectors, services
 from .models import Channel, Completion, CompletionStatus, Course, Round, UnitReport
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 class ChannelSerializer(serializers.ModelSerializer):
@@ -170,14 +164,9 @@ class CourseViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gen
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        try:
-            serializer.instance = services.add_course(
-                actor=self.request.user, channel=data["channel"], name=data["name"],
-                code=data.get("code", ""), hours=data.get("hours"))
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        serializer.instance = services.add_course(
+            actor=self.request.user, channel=data["channel"], name=data["name"],
+            code=data.get("code", ""), hours=data.get("hours"))
 
 
 class RoundViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -245,15 +234,10 @@ class CompletionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             channel = selectors.channels().filter(pk=values["channel"]).first()
             if channel is None:
                 raise ValidationError({"channel": [_("ไม่พบช่องทางนี้")]})
-        try:
-            completion = services.record_completion(
-                actor=request.user, course=course, channel=channel,
-                course_name=values.get("course_name", ""),
-                completed_on=values["completed_on"], certificate=values["certificate"])
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        completion = services.record_completion(
+            actor=request.user, course=course, channel=channel,
+            course_name=values.get("course_name", ""),
+            completed_on=values["completed_on"], certificate=values["certificate"])
         completion = selectors.completion_for(request.user, completion.pk)
         return Response(CompletionSerializer(completion).data, status=status.HTTP_201_CREATED)
 
@@ -262,12 +246,7 @@ class CompletionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def accept(self, request, pk=None):
         """The unit's supervisor accepts the certified copy."""
         completion = self.get_object()
-        try:
-            services.accept_completion(actor=request.user, completion=completion)
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        services.accept_completion(actor=request.user, completion=completion)
         return Response(CompletionSerializer(self.get_object()).data)
 
     @extend_schema(request=RejectSerializer, responses=CompletionSerializer)
@@ -277,13 +256,8 @@ class CompletionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         completion = self.get_object()
         data = RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.reject_completion(actor=request.user, completion=completion,
-                                       reason=data.validated_data["reason"])
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        services.reject_completion(actor=request.user, completion=completion,
+                                   reason=data.validated_data["reason"])
         return Response(CompletionSerializer(self.get_object()).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
@@ -340,14 +314,9 @@ class UnitReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         unit, round_ = _unit_and_round(request, values)
-        try:
-            report = services.record_report_submission(
-                actor=request.user, organization=unit, round_=round_,
-                submitted_on=values["submitted_on"], note=values["note"])
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        report = services.record_report_submission(
+            actor=request.user, organization=unit, round_=round_,
+            submitted_on=values["submitted_on"], note=values["note"])
         return Response(UnitReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     def _content(self, request):

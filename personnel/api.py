@@ -1,25 +1,19 @@
 """API for people, their employment and their history lines, over the same services and
 selectors as the pages."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from accounts import scoping
-from accounts.exceptions import NotAllowed
 from accounts.models import Organization
 
 from . import selectors, services
 from .choices import PersonStatus
 from .models import Person, StatusChange
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 class EmploymentSerializer(serializers.ModelSerializer):
@@ -169,11 +163,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         except Organization.DoesNotExist:
             raise NotFound(_("ไม่พบหน่วยงานนี้ หรือคุณไม่มีสิทธิ์เข้าถึง")) from None
         number = fields.pop("national_id")
-        try:
-            person = services.create_person(actor=request.user, organization=org,
-                                            national_id_number=number, **fields)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        person = services.create_person(actor=request.user, organization=org,
+                                        national_id_number=number, **fields)
         person = selectors.person_for(request.user, person.pk)
         return Response(PersonDetailSerializer(person, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
@@ -185,12 +176,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         changes = dict(data.validated_data)
         if {"national_id", "organization"} & set(changes):
             raise ValidationError(_("เปลี่ยนเลขประจำตัวประชาชนหรือสังกัดผ่านช่องทางนี้ไม่ได้"))
-        try:
-            services.update_person(actor=request.user, person=person, **changes)
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        services.update_person(actor=request.user, person=person, **changes)
         person = selectors.person_for(request.user, person.pk)
         return Response(PersonDetailSerializer(person, context={"request": request}).data)
 
@@ -206,13 +192,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             raise NotFound(_("ไม่รู้จักประเภทประวัติ %(kind)s") % {"kind": kind})
         data = HISTORY_SERIALIZERS[kind](data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            line = services.add_history_line(actor=request.user, person=person, kind=kind,
-                                             **data.validated_data)
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        line = services.add_history_line(actor=request.user, person=person, kind=kind,
+                                         **data.validated_data)
         return Response(HISTORY_SERIALIZERS[kind](line).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StatusChangeSerializer, responses=PersonDetailSerializer)
@@ -222,11 +203,6 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         person = self.get_object()
         data = StatusChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.change_status(actor=request.user, person=person, **data.validated_data)
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        services.change_status(actor=request.user, person=person, **data.validated_data)
         person = selectors.person_for(request.user, person.pk)
         return Response(PersonDetailSerializer(person, context={"request": request}).data)

@@ -1,31 +1,19 @@
 """API for staff registrations and roster moves, over the same services as the pages."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts import national_id, scoping, staff_registration
-from accounts.exceptions import NotAllowed
 from accounts.models import StaffRegistration
 from accounts.scoping import Access
 
 from . import services
 from .models import MoveRequest, MoveStatus
-
-
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from None
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict")
-                              else exc.messages) from None
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -95,8 +83,8 @@ class StaffRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,
         data = StaffRegistrationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        registration = _call(
-            staff_registration.register_staff, national_id_number=fields.pop("national_id"),
+        registration = staff_registration.register_staff(
+            national_id_number=fields.pop("national_id"),
             **fields,
         )
         return Response(StaffRegistrationSerializer(registration).data,
@@ -107,8 +95,8 @@ class StaffRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,
     def approve(self, request, pk=None):
         """Approve, matching the roster (linked, added, or refused until a move)."""
         registration = self._pending(pk)
-        _call(services.approve_staff_registration, actor=request.user,
-              registration=registration)
+        services.approve_staff_registration(actor=request.user,
+                                            registration=registration)
         registration.refresh_from_db()
         return Response(StaffRegistrationSerializer(registration).data)
 
@@ -118,8 +106,8 @@ class StaffRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,
         registration = self._pending(pk)
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(staff_registration.reject_staff, actor=request.user, registration=registration,
-              reason=data.validated_data["reason"])
+        staff_registration.reject_staff(actor=request.user, registration=registration,
+                                        reason=data.validated_data["reason"])
         registration.refresh_from_db()
         return Response(StaffRegistrationSerializer(registration).data)
 
@@ -164,9 +152,9 @@ class MoveViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
             pk=data.validated_data["to_organization"]).first()
         if org is None:
             raise NotFound(_("ไม่พบหน่วยงานนี้ หรือคุณไม่มีสิทธิ์เข้าถึง"))
-        move = _call(services.request_move, actor=request.user,
-                     national_id_number=data.validated_data["national_id"],
-                     to_organization=org, reason=data.validated_data["reason"])
+        move = services.request_move(actor=request.user,
+                                     national_id_number=data.validated_data["national_id"],
+                                     to_organization=org, reason=data.validated_data["reason"])
         return Response(MoveSerializer(move).data, status=status.HTTP_201_CREATED)
 
     def _incoming(self, pk) -> MoveRequest:
@@ -181,8 +169,8 @@ class MoveViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
     @extend_schema(request=None, responses=MoveSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        move = _call(services.decide_move, actor=request.user, move=self._incoming(pk),
-                     accept=True)
+        move = services.decide_move(actor=request.user, move=self._incoming(pk),
+                                    accept=True)
         return Response(MoveSerializer(move).data)
 
     @extend_schema(request=ReasonSerializer, responses=MoveSerializer)
@@ -190,8 +178,8 @@ class MoveViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
     def decline(self, request, pk=None):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        move = _call(services.decide_move, actor=request.user, move=self._incoming(pk),
-                     accept=False, reason=data.validated_data["reason"])
+        move = services.decide_move(actor=request.user, move=self._incoming(pk),
+                                    accept=False, reason=data.validated_data["reason"])
         return Response(MoveSerializer(move).data)
 
 

@@ -8,7 +8,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def assessment_section(context, application):
     """What ``templates/appraisal/_assessment_section.html`` shows to the request's user."""
-    from appraisal.assessor_views import section_context
+    from appraisal.views.assessment import section_context
 
     return section_context(context["request"].user, application)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from appraisal import rules
 from appraisal.choices import MAX_OUTCOME_FILES, REQUIRED_SLOTS, EvidenceSlot, FileState
-from appraisal.evidence import slot_size_limit
+from appraisal.services.evidence import slot_size_limit
 
 register = template.Library()
 

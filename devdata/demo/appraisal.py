@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization
 from accounts.rules import Role
-from appraisal import services
 from appraisal.models import Application, EvidenceFile, PAResult, SubjectArea
+from appraisal.services import applications as services
 from personnel.choices import PositionType
 from personnel.models import Person
 from personnel.rules import fiscal_year_be

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization
 from accounts.rules import Role
-from appraisal import invitations
-from appraisal import services as appraisal_services
 from appraisal.choices import ApplicationState, InvitationState
 from appraisal.models import Application, Invitation
+from appraisal.services import applications as appraisal_services
+from appraisal.services import invitations
 from committees import services
 from committees.models import Decision, ItemKind, Meeting
 from committees.selectors import committees_for

@@ -232,8 +232,9 @@ def _assessment(w: World) -> None:
     from django.contrib.contenttypes.models import ContentType
     from guardian.models import UserObjectPermission
 
-    from appraisal import draw as draws
-    from appraisal import rules, scoring
+    from appraisal import rules
+    from appraisal.services import draw as draws
+    from appraisal.services import scoring
 
     rng, write, ids = w.rng, w.writer.write, w.writer.ids
     content_type = ContentType.objects.get_for_model(Application)

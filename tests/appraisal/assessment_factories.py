@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from accounts.rules import OrgKind, Role
-from appraisal import draw as draws
-from appraisal import invitations, scoring
 from appraisal.choices import ApplicationState
 from appraisal.models import Application, Expert, SubjectArea
+from appraisal.services import draw as draws
+from appraisal.services import invitations, scoring
 from personnel.choices import AcademicStanding
 from tests.appraisal.factories import add_valid_files, make_application
 from tests.factories import PersonFactory, UserFactory, make_org

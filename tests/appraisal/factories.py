@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from appraisal.choices import EvidenceSlot, FileState, MediaKind
 from appraisal.models import Application, EvidenceFile, PAResult, SubjectArea
 from appraisal.rules import next_standing
-from appraisal.services import office_of
+from appraisal.services.applications import office_of
 from personnel.choices import EducationLevel, PositionType
 from personnel.models import Person, PositionHistory, TeachingLicence
 from personnel.rules import fiscal_year_be

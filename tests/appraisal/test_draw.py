@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from accounts.exceptions import NotAllowed
 from accounts.models import Membership, Notification
 from accounts.rules import OrgKind, Role
-from appraisal import draw as draws
 from appraisal import rules
 from appraisal.choices import ApplicationState, DrawOutcome, InvitationState
 from appraisal.models import AssessorDraw, Expert, Invitation, SubjectArea
+from appraisal.services import draw as draws
 from personnel.choices import AcademicStanding
 from tests.appraisal.assessment_factories import (
     approved_application,

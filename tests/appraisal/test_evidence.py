@@ -13,9 +13,10 @@ from django.utils import timezone
 from accounts.exceptions import NotAllowed
 from accounts.models import AuditEvent
 from accounts.rules import Role
-from appraisal import evidence, media, tasks
+from appraisal import tasks
 from appraisal.choices import ApplicationState, EvidenceSlot, FileState, MediaKind
 from appraisal.models import EvidenceFile, Upload
+from appraisal.services import evidence, media
 from dlep.celery import app as celery_app
 from tests.appraisal.media_factory import (
     executable_bytes,
@@ -329,7 +330,7 @@ def test_a_file_replaced_during_its_check_keeps_the_new_result(
     new = checked(application, applicant, EvidenceSlot.LESSON_PLAN, pdf_bytes(4),
                   django_capture_on_commit_callbacks)
     assert new.state == FileState.VALID
-    from appraisal.media import MediaInfo
+    from appraisal.services.media import MediaInfo
 
     assert evidence.finish_check(old.pk, MediaInfo(media_kind=MediaKind.PDF, pages=1)) is None
     assert EvidenceFile.objects.get().pk == new.pk

@@ -16,8 +16,10 @@ from openpyxl import Workbook, load_workbook
 from accounts.exceptions import NotAllowed
 from accounts.models import User
 from accounts.rules import Role
-from appraisal import experts
+from appraisal import imports as expert_imports
+from appraisal import selectors
 from appraisal.models import Expert, SubjectArea
+from appraisal.services import experts
 from personnel.choices import AcademicStanding
 from tests.appraisal.assessment_factories import area, client_of, make_expert
 from tests.factories import UserFactory, valid_national_id
@@ -38,12 +40,12 @@ def test_province_and_dla_admins_keep_the_registry(world):
     admin_a = world.a.users[Role.PROVINCE_ADMIN]
     expert = experts.save_expert(actor=admin_a, home_organization=world.a.school, **fields(world))
     assert expert.organization == world.a.province
-    assert list(experts.experts_for(admin_a)) == [expert]
-    assert list(experts.experts_for(world.dla_admin)) == [expert]
-    assert not experts.experts_for(world.b.users[Role.PROVINCE_ADMIN]).exists()
+    assert list(selectors.experts_for(admin_a)) == [expert]
+    assert list(selectors.experts_for(world.dla_admin)) == [expert]
+    assert not selectors.experts_for(world.b.users[Role.PROVINCE_ADMIN]).exists()
     for nobody in (world.a.users[Role.OFFICER], world.a.users[Role.LAO_ADMIN],
                    world.a.users[Role.STAFF]):
-        assert not experts.may_manage_experts(nobody)
+        assert not selectors.may_manage_experts(nobody)
         with pytest.raises(NotAllowed):
             experts.save_expert(actor=nobody, **fields(world))
     with pytest.raises(NotAllowed):
@@ -54,7 +56,7 @@ def test_province_and_dla_admins_keep_the_registry(world):
         world, organization=world.agency, email="n@example.test",
         home_organization_name="มหาวิทยาลัยราชภัฏ"))
     assert national.home_name == "มหาวิทยาลัยราชภัฏ"
-    assert not experts.experts_for(admin_a).filter(pk=national.pk).exists()
+    assert not selectors.experts_for(admin_a).filter(pk=national.pk).exists()
 
 
 def test_validation(world):
@@ -147,7 +149,7 @@ def test_the_import_with_its_row_report(world):
         _row("ห้า", active_from="31/02/2568"),
         _row("หก", email="หนึ่ง@x.test"),  # the same email as row 2
     ]
-    report = experts.run_expert_import(actor=admin, upload=_workbook([HEADER, good, *bad]))
+    report = expert_imports.run_expert_import(actor=admin, upload=_workbook([HEADER, good, *bad]))
     assert report.created == 0
     assert [p.row for p in report.problems] == [3, 4, 5, 6, 7]
     reasons = {p.row: " ".join(p.reasons) for p in report.problems}
@@ -157,7 +159,7 @@ def test_the_import_with_its_row_report(world):
     assert "ไม่มีวันที่" in reasons[6]
     assert "อีเมลนี้" in reasons[7]
     assert not Expert.objects.exists()  # all or nothing
-    report = experts.run_expert_import(actor=admin, upload=_workbook([HEADER, good, *bad]),
+    report = expert_imports.run_expert_import(actor=admin, upload=_workbook([HEADER, good, *bad]),
                                        good_rows_only=True)
     assert report.created == 1
     expert = Expert.objects.get()
@@ -167,16 +169,18 @@ def test_the_import_with_its_row_report(world):
                                 AcademicStanding.SENIOR_PROFESSIONAL]
     assert expert.active_to == datetime.date(2027, 9, 30)
     assert list(expert.subject_areas.all()) == [area()]
-    missing = experts.run_expert_import(actor=admin, upload=_workbook([["first_name"], ["x"]]))
+    missing = expert_imports.run_expert_import(actor=admin,
+                                               upload=_workbook([["first_name"], ["x"]]))
     assert "ไม่พบคอลัมน์" in missing.file_error
 
 
 def test_the_template_round_trips(world):
     admin = world.a.users[Role.PROVINCE_ADMIN]
-    data = experts.template_workbook()
+    data = expert_imports.template_workbook()
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
-    assert all(experts._key(h) for h in rows[0])
-    report = experts.run_expert_import(actor=admin, upload=SimpleUploadedFile("t.xlsx", data))
+    assert all(expert_imports._key(h) for h in rows[0])
+    report = expert_imports.run_expert_import(actor=admin,
+                                              upload=SimpleUploadedFile("t.xlsx", data))
     assert report.created == 1, [p.reasons for p in report.problems]
     expert = Expert.objects.get()
     assert {a.name for a in expert.subject_areas.all()} <= {a.name for a in

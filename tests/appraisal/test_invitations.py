@@ -14,10 +14,12 @@ from django.utils import timezone
 from accounts.exceptions import NotAllowed
 from accounts.models import Membership, Notification
 from accounts.rules import Role
-from appraisal import assessment_tasks, invitations, scoring, selectors
-from appraisal import draw as draws
+from appraisal import selectors
+from appraisal import tasks as assessment_tasks
 from appraisal.choices import ApplicationState, InvitationState
 from appraisal.models import AssessorDraw, Invitation, ScoreSheet
+from appraisal.services import draw as draws
+from appraisal.services import invitations, scoring
 from tests.appraisal.assessment_factories import (
     accept_all,
     approved_application,

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from appraisal import media
 from appraisal.choices import EvidenceSlot, MediaKind
-from appraisal.evidence import file_reason
+from appraisal.services import media
+from appraisal.services.evidence import file_reason
 from tests.appraisal.media_factory import (
     encrypted_pdf_bytes,
     executable_bytes,

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.exceptions import NotAllowed
 from accounts.models import AuditEvent, Membership
 from accounts.rules import Role
-from appraisal import services
 from appraisal.models import PAResult
+from appraisal.services import pa as pa_services
 from personnel.models import Person
 from tests.appraisal.factories import make_pa_result, split_total
 from tests.factories import PDF_BYTES, PNG_BYTES, PersonFactory, valid_national_id
@@ -43,7 +43,7 @@ def record(person, year=2567, totals=(80, 80, 80), *, level="basic", teaching=18
     if actor is None:
         actor = Membership.objects.get(organization=person.organization,
                                        role=Role.SCHOOL_ADMIN).user
-    return services.record_pa_result(
+    return pa_services.record_pa_result(
         actor=actor, person=person, fiscal_year_be=year, scores=scores(*totals),
         education_level=level, teaching_hours=teaching, total_hours=total,
         pa3_file=upload if upload is not None else pdf(), **kw)

@@ -10,7 +10,6 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appraisal import rules
 from appraisal.rules import (
     A4_MM,
     OUTCOME_MAX_FILES,
@@ -851,6 +850,8 @@ def test_two_of_three_around_every_threshold(picked, standing):
 
 
 def test_explanations_go_through_gettext(monkeypatch):
-    monkeypatch.setattr(rules, "_", lambda s: s.replace("ถึง", "TO"))
+    from appraisal.rules import tenure as tenure_rules
+
+    monkeypatch.setattr(tenure_rules, "_", lambda s: s.replace("ถึง", "TO"))
     v = check_tenure(facts(D(2017, 5, 29)))
     assert v.explanation.startswith("29 พ.ค. 2560 TO 30 ก.ย. 2566")

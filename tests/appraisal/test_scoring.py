@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from accounts.exceptions import NotAllowed
 from accounts.rules import Role
-from appraisal import scoring
 from appraisal.choices import ApplicationState
 from appraisal.models import AssessmentDecision, Indicator, Rubric, ScoreSheet
+from appraisal.services import scoring
 from personnel.choices import AcademicStanding
 from tests.appraisal.assessment_factories import (
     accept_all,

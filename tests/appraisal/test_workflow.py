@@ -12,7 +12,6 @@ from django.utils import timezone
 from accounts.exceptions import NotAllowed
 from accounts.models import Notification
 from accounts.rules import Role
-from appraisal import services
 from appraisal.choices import ApplicationState, CheckKind
 from appraisal.models import (
     Application,
@@ -20,6 +19,8 @@ from appraisal.models import (
     QualificationCheck,
     SubjectArea,
 )
+from appraisal.services import applications as services
+from appraisal.services import pa as pa_services
 from personnel.models import MoveRequest, MoveStatus
 from tests.appraisal.factories import add_valid_files, qualified_record
 from tests.factories import PDF_BYTES
@@ -356,7 +357,7 @@ def test_the_automatic_checks_say_why_they_fail(world):
     person.appointed_on = timezone.localdate() - datetime.timedelta(days=365 * 2)
     person.save()
     application = new_application(world)
-    from appraisal import checks
+    from appraisal.services import checks
 
     verdicts = {c.kind: c.verdict for c in checks.automatic_checks(application,
                                                                    timezone.localdate())}
@@ -371,21 +372,21 @@ def test_the_automatic_checks_say_why_they_fail(world):
 def test_pa_results_are_entered_by_the_school_and_pass_at_exactly_70(world):
     scores = {"part1_1": "42", "part1_2": "42", "part1_3": "42",
               "part2_1": "28", "part2_2": "28", "part2_3": "28"}
-    result = services.record_pa_result(
+    result = pa_services.record_pa_result(
         actor=world.a.users[Role.SCHOOL_ADMIN], person=world.a.person, fiscal_year_be=2568,
         scores=scores, education_level="basic", teaching_hours=Decimal(12),
         total_hours=Decimal(20), pa3_file=pdf_upload())
     assert result.workload_met
     assert result.passed
     scores["part2_3"] = "27.99"
-    result = services.record_pa_result(
+    result = pa_services.record_pa_result(
         actor=world.a.users[Role.SCHOOL_ADMIN], person=world.a.person, fiscal_year_be=2568,
         scores=scores, education_level="basic", teaching_hours=Decimal(12),
         total_hours=Decimal("19.5"))
     assert not result.workload_met
     assert not result.passed
     with pytest.raises(NotAllowed):
-        services.record_pa_result(
+        pa_services.record_pa_result(
             actor=world.b.users[Role.SCHOOL_ADMIN], person=world.a.person, fiscal_year_be=2567,
             scores=scores, education_level="basic", teaching_hours=12, total_hours=20,
             pa3_file=pdf_upload())

@@ -17,9 +17,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.rules import Role
-from appraisal import draw as draws
 from appraisal.choices import InvitationState
 from appraisal.models import Invitation
+from appraisal.services import draw as draws
 from tests.appraisal.assessment_factories import approved_application, expert_pool
 from tests.factories import build_world
 from tests.integration.test_issuing_worker import shared_database  # noqa: F401 (a fixture)

@@ -27,7 +27,7 @@ from personnel.choices import (
     PositionType,
     SalaryRank,
 )
-from tests.dlep.test_pdf import assert_same_text, normalise
+from tests.core.test_pdf import assert_same_text, normalise
 from tests.factories import valid_national_id
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,8 @@ from guardian.models import UserObjectPermission
 from accounts import national_id
 from accounts.models import Membership, Organization, User
 from accounts.rules import LaoType, OrgKind, Role, SchoolType, committee_kind_for
-from appraisal import draw as draws
 from appraisal import rules
 from appraisal.choices import ApplicationState
-from appraisal.invitations import is_assessor
 from appraisal.models import (
     Application,
     AssessmentDecision,
@@ -29,6 +27,8 @@ from appraisal.models import (
     QualificationCheck,
     ScoreSheet,
 )
+from appraisal.services import draw as draws
+from appraisal.services.invitations import is_assessor
 from committees.models import Committee
 from committees.selectors import committee_for
 from devdata import scale

@@ -4,8 +4,8 @@ Exits 1 when any record fails."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from appraisal.draw import verify_draw
 from appraisal.models import AssessorDraw
+from appraisal.services.draw import verify_draw
 
 
 class Command(BaseCommand):

@@ -1,0 +1,153 @@
+"""The expert registry's pages (บัญชีรายชื่อผู้ทรงคุณวุฒิ): the list, the form, "invite to the
+portal", the import from Excel/CSV and its template. For the DLA and province admins only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.exceptions import NotAllowed
+from appraisal import imports as expert_imports
+from appraisal import selectors
+from appraisal.forms.assessment import (
+    ExpertFilterForm,
+    ExpertForm,
+    ImportForm,
+)
+from appraisal.models import Expert
+from appraisal.services import experts
+from core.views import not_found, show_errors
+from personnel.choices import AcademicStanding
+
+PAGE_SIZE = 50
+REPORT_ROWS_SHOWN = 200
+
+
+def _require_manager(user) -> None:
+    if not selectors.may_manage_experts(user):
+        raise NotAllowed()
+
+
+@login_required
+def expert_list(request):
+    _require_manager(request.user)
+    form = ExpertFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.expert_list(request.user, q=filters.get("q", ""),
+                             subject_area=filters.get("subject_area"),
+                             standing=filters.get("standing", ""))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    standing_labels = dict(AcademicStanding.choices)
+    return render(request, "appraisal/expert_list.html", {
+        "form": form, "page": page, "standing_labels": standing_labels,
+    })
+
+
+def _expert_initial(expert: Expert) -> dict:
+    return {
+        "organization": expert.organization_id, "title_th": expert.title_th,
+        "first_name": expert.first_name, "last_name": expert.last_name,
+        "national_id": expert.national_id or "", "email": expert.email, "phone": expert.phone,
+        "position": expert.position,
+        "home_organization_code": expert.home_organization.code
+        if expert.home_organization_id else "",
+        "home_organization_name": expert.home_organization_name,
+        "subject_areas": [a.pk for a in expert.subject_areas.all()],
+        "standings": expert.standings, "active_from": expert.active_from,
+        "active_to": expert.active_to, "max_concurrent": expert.max_concurrent,
+        "is_active": expert.is_active, "note": expert.note,
+        "username": expert.user.username if expert.user_id else "",
+    }
+
+
+def _expert_form_page(request, expert: Expert | None):
+    initial = _expert_initial(expert) if expert else {
+        "active_from": timezone.localdate(), "max_concurrent": 3, "is_active": True}
+    form = ExpertForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = experts.save_expert(actor=request.user, expert=expert,
+                                        **form.service_kwargs())
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                show_errors(request, error)
+        else:
+            messages.success(request, _("บันทึกข้อมูลผู้ทรงคุณวุฒิแล้ว"))
+            return redirect("expert_edit", saved.pk)
+    return render(request, "appraisal/expert_form.html", {"form": form, "expert": expert})
+
+
+@login_required
+def expert_new(request):
+    _require_manager(request.user)
+    return _expert_form_page(request, None)
+
+
+@login_required
+def expert_edit(request, pk):
+    _require_manager(request.user)
+    try:
+        expert = selectors.expert_for(request.user, pk)
+    except Expert.DoesNotExist:
+        raise not_found() from None
+    return _expert_form_page(request, expert)
+
+
+@login_required
+@require_POST
+def expert_account(request, pk):
+    """"Invite to the portal": an account and a link to set its password."""
+    _require_manager(request.user)
+    try:
+        expert = selectors.expert_for(request.user, pk)
+    except Expert.DoesNotExist:
+        raise not_found() from None
+    try:
+        user = experts.create_expert_account(actor=request.user, expert=expert)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("ผูกบัญชีผู้ใช้ %(username)s แล้ว (ส่งลิงก์ตั้งรหัสผ่านทางอีเมล "
+                                    "เมื่อสร้างบัญชีใหม่)") % {"username": user.username})
+    return redirect("expert_edit", expert.pk)
+
+
+@login_required
+def expert_import(request):
+    _require_manager(request.user)
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        report = expert_imports.run_expert_import(
+            actor=request.user, upload=form.cleaned_data["file"],
+            good_rows_only=form.cleaned_data["good_rows_only"])
+        if report.file_error:
+            form.add_error("file", report.file_error)
+    return render(request, "appraisal/expert_import.html", {
+        "form": form, "report": report,
+        "problems": report.problems[:REPORT_ROWS_SHOWN] if report else [],
+        "columns": expert_imports.COLUMNS,
+    })
+
+
+@login_required
+@require_safe
+def expert_import_template(request):
+    _require_manager(request.user)
+    response = HttpResponse(
+        expert_imports.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="experts-template.xlsx"'
+    return response
+
+
