@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from core.models import DecidedRequest
+
 from . import national_id
 from .rules import (
     LaoType,
@@ -284,7 +286,7 @@ class RegistrantPosition(models.TextChoices):
     TEACHER = "teacher", _("ครู")
 
 
-class SchoolAdminRegistration(models.Model):
+class SchoolAdminRegistration(DecidedRequest):
     """A request to become a school's admin (ว22/2565), waiting for the supervising admin."""
 
     school = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
@@ -303,11 +305,6 @@ class SchoolAdminRegistration(models.Model):
                               default=RegistrationStatus.PENDING)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="+", verbose_name=_("บัญชีผู้ใช้"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("ผู้พิจารณา"))
-    decided_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
-    reason = models.CharField(_("เหตุผล"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("ยื่นเมื่อ"), auto_now_add=True)
 
     class Meta:
@@ -320,7 +317,7 @@ class SchoolAdminRegistration(models.Model):
         return f"{self.title_th}{self.first_name} {self.last_name} — {self.school}"
 
 
-class StaffRegistration(models.Model):
+class StaffRegistration(DecidedRequest):
     """A staff member's own registration: the account exists (inactive) from the start; the
     email is verified by a link; the school admin approves, matching the roster."""
 
@@ -334,11 +331,6 @@ class StaffRegistration(models.Model):
     status = models.CharField(_("สถานะ"), max_length=12, choices=RegistrationStatus.choices,
                               default=RegistrationStatus.EMAIL_UNVERIFIED)
     email_verified_at = models.DateTimeField(_("ยืนยันอีเมลเมื่อ"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("ผู้พิจารณา"))
-    decided_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
-    reason = models.CharField(_("เหตุผล"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("ลงทะเบียนเมื่อ"), auto_now_add=True)
 
     class Meta:

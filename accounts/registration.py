@@ -34,7 +34,6 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -385,11 +384,8 @@ def approve_school_admin(*, actor, registration: SchoolAdminRegistration,
             "กรุณาโหลดหน้านี้ใหม่แล้วตรวจสอบอีกครั้ง"
         )) from None
 
-    registration.status = RegistrationStatus.APPROVED
     registration.user = user
-    registration.decided_by = actor
-    registration.decided_at = timezone.now()
-    registration.save(update_fields=["status", "user", "decided_by", "decided_at"])
+    registration.record_decision(RegistrationStatus.APPROVED, actor=actor, also=("user",))
     audit.record("school_admin_registration.approve", actor=actor, target=registration,
                  organization=school, user_id=user.pk, membership_id=membership.pk,
                  revoked_membership_id=current.pk if current else None,
@@ -437,13 +433,9 @@ def reject_school_admin(*, actor, registration: SchoolAdminRegistration,
     registration = _locked_pending(registration, actor)
     if not reason:
         raise ValidationError({"reason": _("กรุณาระบุเหตุผลที่ไม่อนุมัติ")})
-    registration.status = RegistrationStatus.REJECTED
-    registration.decided_by = actor
-    registration.decided_at = timezone.now()
-    registration.reason = reason[:500]
-    registration.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    registration.record_decision(RegistrationStatus.REJECTED, actor=actor, reason=reason)
     audit.record("school_admin_registration.reject", actor=actor, target=registration,
-                 organization=registration.school, reason=registration.reason)
+                 organization=registration.school, reason=registration.decision_reason)
     _email([registration.email], gettext_noop("คำขอเป็นผู้ดูแลสถานศึกษาไม่ได้รับอนุมัติ"),
            "accounts/registration/email/rejected.txt", {
                "registration": registration,

@@ -52,6 +52,7 @@ class SchoolAdminRegistrationSerializer(serializers.ModelSerializer):
     position_display = serializers.CharField(source="get_position_display", read_only=True)
     has_delegation = serializers.SerializerMethodField()
     current_admin_username = serializers.CharField(read_only=True, allow_null=True)
+    reason = serializers.CharField(source="decision_reason", read_only=True)
 
     class Meta:
         model = SchoolAdminRegistration

@@ -177,10 +177,7 @@ def activate_staff(*, actor, registration: StaffRegistration) -> StaffRegistrati
         user=user, organization=registration.school, role=Role.STAFF,
         defaults={"is_active": True, "position": STAFF_POSITIONS[registration.position]},
     )
-    registration.status = RegistrationStatus.APPROVED
-    registration.decided_by = actor
-    registration.decided_at = timezone.now()
-    registration.save(update_fields=["status", "decided_by", "decided_at"])
+    registration.record_decision(RegistrationStatus.APPROVED, actor=actor)
     body = render_to_string("accounts/email/staff_decided.txt", {
         "registration": registration, "approved": True,
         "url": settings.PORTAL_URL + reverse("login"),
@@ -200,11 +197,7 @@ def reject_staff(*, actor, registration: StaffRegistration, reason: str) -> Staf
         raise ValidationError(_("การลงทะเบียนนี้ไม่ได้อยู่ในสถานะรออนุมัติ"))
     if not reason.strip():
         raise ValidationError({"reason": _("กรุณาระบุเหตุผลที่ไม่อนุมัติ")})
-    registration.status = RegistrationStatus.REJECTED
-    registration.decided_by = actor
-    registration.decided_at = timezone.now()
-    registration.reason = reason.strip()
-    registration.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    registration.record_decision(RegistrationStatus.REJECTED, actor=actor, reason=reason)
     user = registration.user
     body = render_to_string("accounts/email/staff_decided.txt",
                             {"registration": registration, "approved": False})
@@ -214,7 +207,7 @@ def reject_staff(*, actor, registration: StaffRegistration, reason: str) -> Staf
     user.email = ""
     user.save(update_fields=["national_id", "email"])
     audit.record("staff_registration.reject", actor=actor, target=registration,
-                 organization=registration.school, reason=registration.reason)
+                 organization=registration.school, reason=registration.decision_reason)
     return registration
 
 

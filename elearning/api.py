@@ -47,6 +47,7 @@ class CompletionSerializer(serializers.ModelSerializer):
     channel = serializers.IntegerField(source="course.channel_id", read_only=True)
     channel_name = serializers.CharField(source="course.channel.name", read_only=True)
     has_certificate = serializers.SerializerMethodField()
+    reject_reason = serializers.CharField(source="decision_reason", read_only=True)
 
     class Meta:
         model = Completion

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from accounts.rules import OrgKind, Role
+from core.models import DecidedRequest
 
 from . import rules
 
@@ -187,7 +188,7 @@ class CompletionSource(models.TextChoices):
     IMPORT = "import", _("นำเข้าจากไฟล์")
 
 
-class Completion(models.Model):
+class Completion(DecidedRequest):
     """A course passed, with the certified copy of its certificate; the unit's supervisor
     accepts it or rejects it with a reason. Only accepted completions count."""
 
@@ -205,11 +206,6 @@ class Completion(models.Model):
                               default=CompletionStatus.PENDING)
     source = models.CharField(_("ที่มา"), max_length=10, choices=CompletionSource.choices,
                               default=CompletionSource.SELF)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("ผู้ตรวจสอบ"))
-    decided_at = models.DateTimeField(_("ตรวจสอบเมื่อ"), null=True, blank=True)
-    reject_reason = models.CharField(_("เหตุผลที่ไม่รับรอง"), max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("ผู้บันทึก"))
@@ -227,7 +223,7 @@ class Completion(models.Model):
             models.UniqueConstraint(fields=["user", "course", "completed_on"],
                                     condition=~Q(status="rejected"),
                                     name="completion_once_per_day"),
-            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reject_reason=""),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(decision_reason=""),
                                    name="completion_rejected_has_reason"),
             models.CheckConstraint(condition=Q(status="pending") | Q(decided_at__isnull=False),
                                    name="completion_decided_has_time"),

@@ -358,10 +358,7 @@ def accept_completion(*, actor, completion: Completion) -> Completion:
     _require_decider(actor, completion)
     if completion.status != CompletionStatus.PENDING:
         raise ValidationError(_("รายการนี้ตรวจสอบแล้ว"))
-    completion.status = CompletionStatus.ACCEPTED
-    completion.decided_by = _user_or_none(actor)
-    completion.decided_at = timezone.now()
-    completion.save(update_fields=["status", "decided_by", "decided_at"])
+    completion.record_decision(CompletionStatus.ACCEPTED, actor=actor)
     audit.record("elearning.completion.accept", actor=actor, target=completion,
                  organization=completion.organization, learner=completion.user_id)
     _learner_email(completion, _("รับรองผลการเรียน e-Learning แล้ว: %(course)s") %
@@ -379,14 +376,10 @@ def reject_completion(*, actor, completion: Completion, reason: str) -> Completi
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("กรุณาระบุเหตุผลที่ไม่รับรอง")})
-    completion.status = CompletionStatus.REJECTED
-    completion.reject_reason = reason[:500]
-    completion.decided_by = _user_or_none(actor)
-    completion.decided_at = timezone.now()
-    completion.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
+    completion.record_decision(CompletionStatus.REJECTED, actor=actor, reason=reason)
     audit.record("elearning.completion.reject", actor=actor, target=completion,
                  organization=completion.organization, learner=completion.user_id,
-                 reason=completion.reject_reason)
+                 reason=completion.decision_reason)
     _learner_email(completion, _("ไม่รับรองผลการเรียน e-Learning: %(course)s") %
                    {"course": completion.course.name}, "elearning/email/decided.txt")
     return completion

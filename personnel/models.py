@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import national_id
 from accounts.models import Organization, ThaiNamesMixin
+from core.models import DecidedRequest
 
 from .choices import (
     AcademicStanding,
@@ -406,7 +407,7 @@ class CorrectionStatus(models.TextChoices):
     REJECTED = "rejected", _("ไม่อนุมัติ")
 
 
-class CorrectionRequest(models.Model):
+class CorrectionRequest(DecidedRequest):
     """A staff member's proposal to correct their own record; their school admin decides."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="corrections",
@@ -418,11 +419,6 @@ class CorrectionRequest(models.Model):
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, related_name="+", verbose_name=_("ผู้ขอแก้ไข"))
     proposed_at = models.DateTimeField(_("ขอเมื่อ"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("ผู้พิจารณา"))
-    decided_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
-    decision_reason = models.CharField(_("เหตุผลการพิจารณา"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("คำขอแก้ไขข้อมูล")
@@ -443,7 +439,7 @@ class MoveStatus(models.TextChoices):
     DECLINED = "declined", _("ปฏิเสธ")
 
 
-class MoveRequest(models.Model):
+class MoveRequest(DecidedRequest):
     """ขอย้ายข้อมูล (ว22/2565): a school asks for the record of a person on another school's
     roster; that school (or its LAO) accepts or declines. On acceptance the record and the
     account move; the position history keeps where the person was."""
@@ -460,11 +456,6 @@ class MoveRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                      null=True, related_name="+", verbose_name=_("ผู้ขอ"))
     requested_at = models.DateTimeField(_("ขอเมื่อ"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("ผู้พิจารณา"))
-    decided_at = models.DateTimeField(_("พิจารณาเมื่อ"), null=True, blank=True)
-    decision_reason = models.CharField(_("เหตุผลการพิจารณา"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("คำขอย้ายข้อมูล")

@@ -498,11 +498,9 @@ def decide_correction(*, actor, correction: CorrectionRequest, approve: bool,
     if approve:
         parsed = _parse_changes(correction.person, correction.changes)
         update_person(actor=actor, person=correction.person, **parsed)
-    correction.status = CorrectionStatus.APPROVED if approve else CorrectionStatus.REJECTED
-    correction.decided_by = actor
-    correction.decided_at = timezone.now()
-    correction.decision_reason = reason.strip()
-    correction.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    correction.record_decision(
+        CorrectionStatus.APPROVED if approve else CorrectionStatus.REJECTED, actor=actor,
+        reason=reason)
     audit.record("person.correction.decide", actor=actor, target=correction.person,
                  organization=correction.person.organization, correction_id=correction.pk,
                  approved=approve, reason=correction.decision_reason)
@@ -638,11 +636,8 @@ def decide_move(*, actor, move: MoveRequest, accept: bool, reason: str = "") -> 
                 defaults={"is_active": True})
         _reopen_certifications(move.from_organization)
         _reopen_certifications(move.to_organization)
-    move.status = MoveStatus.ACCEPTED if accept else MoveStatus.DECLINED
-    move.decided_by = actor if getattr(actor, "pk", None) else None
-    move.decided_at = timezone.now()
-    move.decision_reason = reason.strip()
-    move.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    move.record_decision(MoveStatus.ACCEPTED if accept else MoveStatus.DECLINED, actor=actor,
+                         reason=reason)
     if move.requested_by_id and move.requested_by.email:
         body = render_to_string("personnel/email/move_decided.txt", {"move": move})
         email_after_commit([move.requested_by.email], _("ผลคำขอย้ายข้อมูล: %(name)s") %

@@ -101,7 +101,7 @@ def _completions(orgs, rounds, courses, today) -> int:
             return
         completion = Completion(
             user=m.user, organization=m.organization, course=course, completed_on=day,
-            status=status, reject_reason=reason,
+            status=status, decision_reason=reason,
             source=CompletionSource.SELF if certificate else CompletionSource.IMPORT,
             decided_at=None if status == CompletionStatus.PENDING else now,
             certificate_type="image/png" if certificate else "",

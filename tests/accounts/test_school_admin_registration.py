@@ -582,7 +582,7 @@ def test_reject_needs_a_reason_and_emails_the_registrant(client, world,
                     {"reason": "หนังสือมอบหมายไม่มีลายมือชื่อผู้อำนวยการ"})
     pending.refresh_from_db()
     assert pending.status == RegistrationStatus.REJECTED
-    assert pending.reason == "หนังสือมอบหมายไม่มีลายมือชื่อผู้อำนวยการ"
+    assert pending.decision_reason == "หนังสือมอบหมายไม่มีลายมือชื่อผู้อำนวยการ"
     assert pending.user is None
     [message] = mail.outbox
     assert message.to == ["kru.somchai@school.test"]

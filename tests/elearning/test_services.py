@@ -163,7 +163,7 @@ def test_rejecting_needs_a_reason_and_a_decision_is_final(world, round1):
     services.reject_completion(actor=admin, completion=completion, reason="ไม่ได้รับรองสำเนา")
     completion.refresh_from_db()
     assert completion.status == "rejected"
-    assert completion.reject_reason == "ไม่ได้รับรองสำเนา"
+    assert completion.decision_reason == "ไม่ได้รับรองสำเนา"
     with pytest.raises(ValidationError, match="ตรวจสอบแล้ว"):
         services.accept_completion(actor=admin, completion=completion)
     # a rejected one does not block recording the course again
