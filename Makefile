@@ -44,7 +44,7 @@ clean:
 
 # Regenerate the English catalogue after changing Thai strings (needs GNU gettext).
 messages: $(VENV)/.installed-dev
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests
+	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=var --ignore=tests
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 # The benchmark (README "Scale and benchmark"): a synthetic country in PostgreSQL
