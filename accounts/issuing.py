@@ -79,7 +79,7 @@ DROPDOWN_DEPTH = 2
 
 SLIP_COLUMNS, SLIP_ROWS = 2, 4
 SLIPS_PER_PAGE = SLIP_COLUMNS * SLIP_ROWS
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 
 def login_url() -> str:

@@ -18,6 +18,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from core.tabular import XLSX_CONTENT_TYPE
+
 from . import issuing, scoping
 from .api import OrganizationRefSerializer
 from .models import IssuingJob, JobStatus
@@ -83,7 +85,7 @@ class PDFRenderer(_FileRenderer):
 
 
 class XLSXRenderer(_FileRenderer):
-    media_type = issuing.XLSX_CONTENT_TYPE
+    media_type = XLSX_CONTENT_TYPE
     format = "xlsx"
 
 
@@ -137,10 +139,10 @@ class IssuingJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         """The cut-out slips (PDF) of a finished job; requester only."""
         return self._file("pdf", "application/pdf", "slips")
 
-    @extend_schema(responses={(200, issuing.XLSX_CONTENT_TYPE):
+    @extend_schema(responses={(200, XLSX_CONTENT_TYPE):
                               OpenApiResponse(OpenApiTypes.BINARY)})
     @action(detail=True, methods=["get"], url_path="list.xlsx",
             renderer_classes=[JSONRenderer, XLSXRenderer])
     def xlsx(self, request, pk=None):
         """The list of the issued accounts (Excel) of a finished job; requester only."""
-        return self._file("xlsx", issuing.XLSX_CONTENT_TYPE, "accounts")
+        return self._file("xlsx", XLSX_CONTENT_TYPE, "accounts")

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.tabular import XLSX_CONTENT_TYPE
+
 from . import issuing
 from .exceptions import NotAllowed
 from .models import IssuingJob, JobStatus, Organization
@@ -148,5 +150,5 @@ def issuing_pdf(request, pk):
 @require_GET
 def issuing_xlsx(request, pk):
     job = _job_or_404(request.user, pk)
-    return _download(job, "xlsx", issuing.XLSX_CONTENT_TYPE,
+    return _download(job, "xlsx", XLSX_CONTENT_TYPE,
                      f"dlep-accounts-{job.organization.code}-{job.pk}.xlsx")

@@ -1,6 +1,6 @@
-"""The import of the expert registry from Excel/CSV (:func:`run_expert_import`), with the people
-import's file reading and row report (``personnel.imports``): every bad row with its Thai
-reasons; nothing is written when a row is wrong unless "good rows only" is asked."""
+"""The import of the expert registry from Excel/CSV (:func:`run_expert_import`), through the one
+runner of imports (``core.tabular.run_import``): every bad row with its Thai reasons; nothing is
+written when a row is wrong unless "good rows only" is asked."""
 
 from __future__ import annotations
 
@@ -21,16 +21,15 @@ from appraisal.choices import ClassroomType
 from appraisal.models import Expert, SubjectArea
 from appraisal.selectors import may_manage_experts, owner_choices
 from appraisal.services.experts import _clean, save_expert
-from personnel.choices import AcademicStanding
-from personnel.imports import (
-    ImportFileError,
+from core import tabular
+from core.tabular import (
+    CellError,
     ImportReport,
     RowProblem,
     column_key,
     parse_date,
-    read_rows,
 )
-from personnel.imports import _CellError as CellError
+from personnel.choices import AcademicStanding
 
 # --- import from Excel/CSV -----------------------------------------------------------------------
 
@@ -102,33 +101,15 @@ def run_expert_import(*, actor, upload, good_rows_only: bool = False) -> ImportR
     """Add experts from a file; a row report in Thai. All or nothing unless ``good_rows_only``."""
     if not may_manage_experts(actor):
         raise NotAllowed()
-    report = ImportReport(file_name=getattr(upload, "name", "") or "",
-                          good_rows_only=good_rows_only)
-    try:
-        rows = read_rows(upload)
-    except ImportFileError as exc:
-        report.file_error = str(exc)
-        return report
-    if not rows:
-        report.file_error = _("ไฟล์ว่างเปล่า")
-        return report
-    header = [_key(h) for h in rows[0]]
-    missing = [COLUMNS[k][0] for k, (_label, required) in COLUMNS.items()
-               if required and k not in header]
-    if missing:
-        report.file_error = _("ไม่พบคอลัมน์ที่ต้องมี: %(columns)s (ต้องอยู่ในแถวที่ 1) "
-                              "กรุณาใช้แบบฟอร์มที่ดาวน์โหลดจากหน้านี้") % {
-            "columns": ", ".join(missing)}
-        return report
-    data = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(str(c or "").strip()
-                                                                     for c in r)]
-    report.rows_total = len(data)
-    with translation.override("th"):
-        good = _check_rows(actor, header, data, report)
-        if not good or (report.problems and not good_rows_only):
-            return report
-        report.created = _write(actor, good, report)
-    return report
+    return tabular.run_import(
+        upload,
+        report=ImportReport(file_name=getattr(upload, "name", "") or "",
+                            good_rows_only=good_rows_only),
+        key_of=_key,
+        missing=lambda columns: [label for key, (label, required) in COLUMNS.items()
+                                 if required and key not in columns],
+        check=lambda header, body, report: _check_rows(actor, header, body, report),
+        write=lambda good, report: _write(actor, good, report))
 
 
 def _check_rows(actor, header, data, report) -> list[tuple[int, dict]]:
@@ -146,7 +127,7 @@ def _check_rows(actor, header, data, report) -> list[tuple[int, dict]]:
     seen_ids, seen_emails = set(), set()
     good = []
     for number, row in data:
-        values = {k: row[i] if i < len(row) else None for i, k in enumerate(header) if k}
+        values = header.values(row)
         reasons: list[str] = []
         fields: dict = {}
 

@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Organization
+from core.tabular import XLSX_CONTENT_TYPE
 
 from . import reports, selectors, services
 from .models import Channel, Completion, CompletionStatus, Course, Round, UnitReport
@@ -328,14 +329,14 @@ class UnitReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return unit, round_, compliance, completions
 
     @extend_schema(parameters=UNIT_PARAMS,
-                   responses={(200, reports.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+                   responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])
     def xlsx(self, request):
         """The Excel report in the fixed layout."""
         unit, round_, compliance, completions = self._content(request)
         response = HttpResponse(reports.report_workbook(
             compliance, completions, selectors.report_of(unit, round_), timezone.localdate()),
-            content_type=reports.XLSX_CONTENT_TYPE)
+            content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = (
             f'attachment; filename="elearning-{unit.code}-{round_.pk}.xlsx"')
         response["Cache-Control"] = "no-store"

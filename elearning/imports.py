@@ -1,6 +1,6 @@
 """Import completions in bulk from Excel (.xlsx) or CSV, with a row-by-row report.
 
-The file is read by the registry's reader (``personnel.imports.read_rows``: size and type
+The file is read by the one runner of imports (``core.tabular.run_import``: size and type
 checks, UTF-8/cp874/UTF-16 CSV, Buddhist-era dates, Thai digits), and reported the same way:
 every bad row with its Thai reasons; nothing is written when a row is wrong, unless "good rows
 only" is asked. Imported completions are accepted at once: the importer vouches for them.
@@ -28,34 +28,30 @@ import datetime
 import io
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy
 
 from accounts import national_id, scoping
-from accounts.exceptions import NotAllowed
 from accounts.models import Membership, User
 from accounts.rules import Role
 from accounts.scoping import Access
-from personnel.imports import (
+from core import tabular
+from core.tabular import (
     MAX_FILE_SIZE,
     MAX_ROWS,
-    XLSX_CONTENT_TYPE,
-    ImportFileError,
+    CellError,
     ImportReport,
     RowProblem,
+    clean_text,
     column_key,
     parse_date,
-    read_rows,
 )
-from personnel.imports import _CellError as CellError
-from personnel.imports import _clean_text as clean_text
 
 from . import rules, services
 from .models import Channel, Completion, CompletionStatus, Course, Round
 
-__all__ = ["XLSX_CONTENT_TYPE", "CompletionImportReport", "run_import", "template_workbook"]
+__all__ = ["run_import", "template_workbook"]
 
 
 @dataclass(frozen=True)
@@ -83,32 +79,6 @@ BY_KEY = {c.key: c for c in COLUMNS}
 SHEET = "ผลการเรียน"
 
 
-class CompletionImportReport(ImportReport):
-    """The registry import's report, counting completions (รายการ) instead of people."""
-
-    @property
-    def summary(self) -> str:
-        if self.file_error:
-            return self.file_error
-        if self.rows_total == 0:
-            return _("ไม่พบข้อมูลในไฟล์ (มีแต่แถวหัวตาราง) ยังไม่ได้บันทึกข้อมูลใด ๆ")
-        counts = {"created": f"{self.created:,}", "bad": f"{len(self.problems):,}",
-                  "total": f"{self.rows_total:,}"}
-        if not self.problems:
-            return ngettext("นำเข้าผลการเรียนเรียบร้อย %(created)s รายการ",
-                            "นำเข้าผลการเรียนเรียบร้อย %(created)s รายการ",
-                            self.created) % counts
-        if not self.written:
-            if self.good_rows_only:
-                return _("ไม่มีแถวที่ถูกต้อง พบข้อผิดพลาด %(bad)s แถว จากทั้งหมด %(total)s แถว "
-                         "ยังไม่ได้บันทึกข้อมูลใด ๆ") % counts
-            return _("พบข้อผิดพลาด %(bad)s แถว จากทั้งหมด %(total)s แถว ยังไม่ได้บันทึกข้อมูลใด ๆ "
-                     "แก้ไขแถวที่แสดงด้านล่างแล้วนำเข้าไฟล์อีกครั้ง หรือเลือก "
-                     "\"นำเข้าเฉพาะแถวที่ถูกต้อง\"") % counts
-        return _("นำเข้าแล้ว %(created)s รายการ ข้ามแถวที่ผิด %(bad)s แถว จากทั้งหมด %(total)s "
-                 "แถว") % counts
-
-
 def _key(header) -> str | None:
     return column_key(header, {c.key: c.label for c in COLUMNS})
 
@@ -118,49 +88,28 @@ def may_import(user) -> bool:
 
 
 def run_import(*, actor, upload, good_rows_only: bool = False,
-               today: datetime.date | None = None) -> CompletionImportReport:
-    """Read, check and (when the mode allows) write. Never raises for bad input."""
-    report = CompletionImportReport(file_name=getattr(upload, "name", "") or "",
-                                    good_rows_only=good_rows_only)
-    try:
-        rows = read_rows(upload)
-    except ImportFileError as exc:
-        report.file_error = str(exc)
-        return report
-    if not rows or not any(clean_text(v) for v in rows[0]):
-        report.file_error = _("ไม่พบแถวหัวตารางในแถวที่ 1 กรุณาใช้แบบฟอร์มที่ดาวน์โหลดจากหน้านี้")
-        return report
-    columns: dict[str, int] = {}
-    for index, header in enumerate(rows[0]):
-        key = _key(header)
-        if key is None:
-            if clean_text(header):
-                report.ignored_columns.append(clean_text(header))
-        elif key not in columns:
-            columns[key] = index
-    missing = [c.header for c in COLUMNS if c.required and c.key not in columns]
-    if "course_name" not in columns and "course_code" not in columns:
-        missing.append(BY_KEY["course_name"].header)
-    if missing:
-        report.file_error = _("ไม่พบคอลัมน์ที่ต้องมี: %(columns)s (ต้องอยู่ในแถวที่ 1)") % {
-            "columns": ", ".join(missing)}
-        return report
-    body = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(clean_text(v) for v in r)]
-    report.rows_total = len(body)
-    good = _check(actor, columns, body, report, today or timezone.localdate())
-    if not good or (report.problems and not good_rows_only):
-        return report
-    try:
-        created = services.import_completions(
+               today: datetime.date | None = None) -> ImportReport:
+    """Read, check and (when the mode allows) write, through ``core.tabular.run_import``."""
+
+    def missing(columns):
+        absent = [c.header for c in COLUMNS if c.required and c.key not in columns]
+        if "course_name" not in columns and "course_code" not in columns:
+            absent.append(BY_KEY["course_name"].header)
+        return absent
+
+    def write(good, report):
+        return len(services.import_completions(
             actor=actor, rows=good, source=report.file_name, rows_in_file=report.rows_total,
-            rows_rejected=len(report.problems))
-    except (ValidationError, NotAllowed) as exc:
-        report.file_error = _(
-            "ข้อมูลเปลี่ยนไประหว่างการนำเข้า ยังไม่ได้บันทึกข้อมูลใด ๆ กรุณานำเข้าไฟล์อีกครั้ง "
-            "(%(reason)s)") % {"reason": " ".join(getattr(exc, "messages", [str(exc)]))}
-        return report
-    report.created = len(created)
-    return report
+            rows_rejected=len(report.problems)))
+
+    return tabular.run_import(
+        upload, sheet=SHEET,
+        report=ImportReport(file_name=getattr(upload, "name", "") or "",
+                            good_rows_only=good_rows_only, noun=gettext_lazy("รายการ")),
+        key_of=_key, missing=missing,
+        check=lambda header, body, report: _check(actor, header.columns, body, report,
+                                                  today or timezone.localdate()),
+        write=write)
 
 
 def _round_key(day: datetime.date, rounds: list[Round]) -> tuple:

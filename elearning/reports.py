@@ -29,8 +29,6 @@ from . import rules
 from .models import Completion, UnitReport
 from .selectors import Compliance
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 SUMMARY_SHEET, PEOPLE_SHEET, COURSE_SHEET = "สรุป", "บุคลากร", "หลักสูตร"
 
 # The summary sheet: (row, key, label); the value is in column B of that row.

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.exceptions import NotAllowed
 from accounts.models import Organization
+from core.tabular import XLSX_CONTENT_TYPE
 from personnel.io_views import ImportForm
 
 from . import imports, reports, rules, selectors, services
@@ -272,7 +273,7 @@ def report_xlsx(request, round_pk, org_pk):
     unit, round_, compliance, completions = _report_context(request, round_pk, org_pk)
     content = reports.report_workbook(compliance, completions, selectors.report_of(unit, round_),
                                       timezone.localdate())
-    response = HttpResponse(content, content_type=reports.XLSX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_report_name(unit, round_)}.xlsx"'
     response["Cache-Control"] = "no-store"  # national IDs: no copies in shared caches
     return response
@@ -312,7 +313,7 @@ def import_completions(request):
 def import_template(request):
     if not imports.may_import(request.user):
         raise NotAllowed()
-    response = HttpResponse(imports.template_workbook(), content_type=imports.XLSX_CONTENT_TYPE)
+    response = HttpResponse(imports.template_workbook(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="elearning-import-template.xlsx"'
     return response
 

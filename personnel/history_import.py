@@ -1,6 +1,6 @@
-"""Import history lines (ก.พ.7 sections) from Excel/CSV, with the same row report as the people
-import (``personnel.imports``): every bad row with its Thai reasons; nothing is written when a row
-is wrong, unless "good rows only" is asked.
+"""Import history lines (ก.พ.7 sections) from Excel/CSV through the one runner of imports
+(``core.tabular.run_import``), with the same row report as the people import: every bad row with
+its Thai reasons; nothing is written when a row is wrong, unless "good rows only" is asked.
 
 Layout: one line per row; the header row names the columns by their field names (or
 "Thai label (field)"): ``national_id`` and ``kind`` always, then the fields of that kind, e.g.
@@ -22,13 +22,19 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import audit, national_id, scoping
 from accounts.scoping import Access
+from core import tabular
+from core.tabular import (
+    CellError,
+    ImportReport,
+    RowProblem,
+    parse_date,
+)
 
 from . import services
-from .imports import ImportFileError, ImportReport, RowProblem, parse_date, read_rows
-from .imports import _CellError as CellError
 from .models import Person
 
 HIDDEN = {"id", "person", "created_at", "created_by"}
@@ -86,34 +92,20 @@ def _parse(field: models.Field, raw):
 
 
 def run_history_import(*, actor, upload, good_rows_only: bool = False) -> ImportReport:
-    report = ImportReport(file_name=getattr(upload, "name", "") or "",
-                          good_rows_only=good_rows_only)
-    try:
-        rows = read_rows(upload)
-    except ImportFileError as exc:
-        report.file_error = str(exc)
-        return report
-    if not rows:
-        report.file_error = _("ไฟล์ว่างเปล่า")
-        return report
-    header = [_key(h) for h in rows[0]]
-    if "national_id" not in header or "kind" not in header:
-        report.file_error = _("หัวตารางต้องมีคอลัมน์ national_id และ kind")
-        return report
-    data_rows = [(n, r) for n, r in enumerate(rows[1:], start=2)
-                 if any(str(c or "").strip() for c in r)]
-    report.rows_total = len(data_rows)
-    with translation.override("th"):  # the report's reasons, from Django's validators too
-        good = _check(actor, header, data_rows, report)
-    if not good or (report.problems and not good_rows_only):
-        return report
-    report.created = _write(actor, good, report)
-    return report
+    """ก.พ.7 history lines from a file, through ``core.tabular.run_import``."""
+    return tabular.run_import(
+        upload,
+        report=ImportReport(file_name=getattr(upload, "name", "") or "",
+                            good_rows_only=good_rows_only, noun=gettext_lazy("รายการ")),
+        key_of=_key,
+        missing=lambda columns: [key for key in ("national_id", "kind") if key not in columns],
+        check=lambda header, body, report: _check(actor, header, body, report),
+        write=lambda good, report: _write(actor, good, report))
 
 
 def _check(actor, header, data_rows, report) -> list[tuple[str, Person, dict]]:
     kinds = _kind_lookup()
-    numbers = {national_id.normalize(str(r[header.index("national_id")] or ""))
+    numbers = {national_id.normalize(str(header.values(r).get("national_id") or ""))
                for _n, r in data_rows}
     reach = scoping.reach(actor, Access.WORK)
     people = {} if reach.nothing else {
@@ -122,7 +114,7 @@ def _check(actor, header, data_rows, report) -> list[tuple[str, Person, dict]]:
         .select_related("organization")}
     good = []
     for number, row in data_rows:
-        values = dict(zip(header, row, strict=False))
+        values = header.values(row)
         reasons = []
         person = people.get(national_id.normalize(str(values.get("national_id") or "")))
         if person is None:

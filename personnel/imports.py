@@ -53,14 +53,8 @@ through ``services.import_people`` (one transaction, one audit record).
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime
 import io
-import re
-import unicodedata
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -68,38 +62,33 @@ from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts import national_id, scoping
 from accounts.models import Organization
 from accounts.rules import OrgKind
 from accounts.scoping import Access
+from core import tabular
+from core.tabular import (
+    MAX_FILE_SIZE,
+    MAX_ROWS,
+    CellError,
+    Column,
+    ImportReport,
+    RowProblem,
+    be_slashed,
+    choice_token,
+    clean_text,
+    column_key,
+    digits,
+    parse_date,
+    present,
+)
 
 from . import services
 from .choices import AcademicStanding, Gender, PositionType, SalaryRank
 from .models import Person
-from .rules import BE_OFFSET
-
-MAX_FILE_SIZE = 5 * 1024 * 1024
-MAX_ROWS = 5000
-# An .xlsx is a zip: refuse one that would unpack into far more than a 5 MB sheet can hold.
-MAX_UNPACKED_SIZE = 100 * 1024 * 1024
-MAX_COLUMNS = 60
 
 PEOPLE_SHEET = "บุคลากร"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    required: bool = False
-    example: str = ""
-    note: str = ""
-
-    @property
-    def header(self) -> str:
-        return f"{self.label} ({self.key})"
 
 
 # Headers are a file format, not screen text: they stay Thai whatever the page language, and
@@ -145,329 +134,28 @@ TEXT_LIMITS = {
 # unchanged is refused with a reason, so that it never lands in the registry by accident.
 EXAMPLE_NATIONAL_ID = "199999999999" + national_id.check_digit("199999999999")
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
-# what Thai forms put in a box that has nothing to say
-EMPTY_MARKS = frozenset({"-", "–", "—", "_"})
-
-THAI_MONTHS = {
-    **{m: i for i, m in enumerate(
-        ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
-         "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"), start=1)},
-    **{m: i for i, m in enumerate(
-        ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
-         "พ.ย.", "ธ.ค."), start=1)},
-}
-_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
-_THAI_MONTH_DATE = re.compile(r"^(\d{1,2})\s*(\S+?)\s*(?:พ\.ศ\.)?\s*(\d{4})$")
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (too big, not xlsx/csv, no header): a Thai message."""
-
-
-# --- the report ------------------------------------------------------------------------------
-
-
-@dataclass
-class RowProblem:
-    row: int  # as the user sees it in the spreadsheet: the header is row 1
-    reasons: list[str]
-    name: str = ""
-
-
-@dataclass
-class ImportReport:
-    file_name: str = ""
-    good_rows_only: bool = False
-    rows_total: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
-    created: int = 0
-    ignored_columns: list[str] = field(default_factory=list)
-    file_error: str = ""
-
-    @property
-    def written(self) -> bool:
-        return self.created > 0
-
-    @property
-    def level(self) -> str:
-        """success, warning or danger: for the page's alert."""
-        if self.file_error or (self.problems and not self.written):
-            return "danger"
-        return "warning" if self.problems else "success"
-
-    @property
-    def summary(self) -> str:
-        if self.file_error:
-            return self.file_error
-        if self.rows_total == 0:
-            return _("ไม่พบข้อมูลในไฟล์ (มีแต่แถวหัวตาราง) ยังไม่ได้บันทึกข้อมูลใด ๆ")
-        bad = len(self.problems)
-        counts = {"created": f"{self.created:,}", "bad": f"{bad:,}",
-                  "total": f"{self.rows_total:,}"}
-        if not bad:
-            return ngettext(
-                "นำเข้าเรียบร้อย %(created)s คน",
-                "นำเข้าเรียบร้อย %(created)s คน",
-                self.created,
-            ) % counts
-        if not self.written:
-            if self.good_rows_only:
-                return _(
-                    "ไม่มีแถวที่ถูกต้อง พบข้อผิดพลาด %(bad)s แถว จากทั้งหมด %(total)s แถว "
-                    "ยังไม่ได้บันทึกข้อมูลใด ๆ"
-                ) % counts
-            return _(
-                "พบข้อผิดพลาด %(bad)s แถว จากทั้งหมด %(total)s แถว ยังไม่ได้บันทึกข้อมูลใด ๆ "
-                "แก้ไขแถวที่แสดงด้านล่างแล้วนำเข้าไฟล์อีกครั้ง หรือเลือก "
-                "\"นำเข้าเฉพาะแถวที่ถูกต้อง\""
-            ) % counts
-        return _(
-            "นำเข้าแล้ว %(created)s คน ข้ามแถวที่ผิด %(bad)s แถว จากทั้งหมด %(total)s แถว "
-            "แถวที่ข้ามไม่ได้บันทึก แก้ไขแล้วนำเข้าเฉพาะแถวเหล่านั้นอีกครั้ง"
-        ) % counts
-
-
-# --- reading a file ----------------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    columns: dict[str, int]  # key → index in each row
-    rows: list[tuple[int, list]]  # (row number, cell values)
-    ignored_columns: list[str]
-
-
-def read_table(upload) -> Table:
-    """Read an uploaded file (anything with ``name``, ``size`` and ``read()``) into a table.
-
-    Raises ``ImportFileError`` with a Thai message when the file as a whole is unusable.
-    """
-    return _table(read_rows(upload))
-
-
-def read_rows(upload) -> list[list]:
-    """The raw rows of an uploaded xlsx or csv file (header included), after the file-level
-    checks (size, type). Shared by the people import and the history import."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_FILE_SIZE:
-        raise ImportFileError(_(
-            "ไฟล์มีขนาด %(size).1f MB เกินกำหนด %(limit)d MB กรุณาแบ่งไฟล์แล้วนำเข้าทีละส่วน"
-        ) % {"size": size / 1024 / 1024, "limit": MAX_FILE_SIZE // 1024 // 1024})
-    data = upload.read(MAX_FILE_SIZE + 1)
-    if len(data) > MAX_FILE_SIZE:
-        raise ImportFileError(_("ไฟล์มีขนาดเกินกำหนด %(limit)d MB") % {
-            "limit": MAX_FILE_SIZE // 1024 // 1024})
-    if not data.strip():
-        raise ImportFileError(_("ไฟล์ว่างเปล่า"))
-    name = (getattr(upload, "name", "") or "").lower()
-    if data[:4] == b"PK\x03\x04":
-        rows = _xlsx_rows(data)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportFileError(_(
-            "ไฟล์ Excel รุ่นเก่า (.xls) ยังไม่รองรับ กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx "
-            "หรือ CSV UTF-8"
-        ))
-    elif name.endswith((".csv", ".txt")):
-        rows = _csv_rows(data)
-    else:
-        raise ImportFileError(_(
-            "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) หรือ CSV กรุณาใช้แบบฟอร์มที่ดาวน์โหลดจากหน้านี้"
-        ))
-    return list(rows)
-
-
-def _not_a_real_xlsx() -> ImportFileError:
-    return ImportFileError(_(
-        "อ่านไฟล์ Excel ไม่ได้ ไฟล์อาจเสียหายหรือไม่ใช่ไฟล์ .xlsx จริง "
-        "กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx อีกครั้ง"
-    ))
-
-
-def _xlsx_rows(data: bytes):
-    from openpyxl import load_workbook  # heavy; only the import and export pages need it
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise _not_a_real_xlsx() from None
-    if "xl/workbook.xml" not in names:
-        raise _not_a_real_xlsx()
-    if unpacked > MAX_UNPACKED_SIZE:
-        raise ImportFileError(_("ไฟล์ Excel มีข้อมูลมากเกินกว่าที่นำเข้าได้ในครั้งเดียว"))
-    with warnings.catch_warnings():
-        # Files from other tools carry extensions openpyxl does not read (and says so);
-        # the cell values are what we need.
-        warnings.simplefilter("ignore")
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds on a damaged file
-            raise _not_a_real_xlsx() from None
-        try:
-            sheet = book[PEOPLE_SHEET] if PEOPLE_SHEET in book.sheetnames else book.worksheets[0]
-            sheet.reset_dimensions()  # some tools write a wrong size; read to the real end
-            rows = []
-            for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-                if len(rows) <= MAX_ROWS:
-                    rows.append(list(values))
-                elif any(_present(v) for v in values):
-                    _too_many_rows()
-                # past the limit, formatted but empty rows (Excel keeps them) are not kept
-            return rows
-        except ImportFileError:
-            raise
-        except Exception:
-            raise _not_a_real_xlsx() from None
-        finally:
-            book.close()
-
-
-def _decode_text(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    if b"\x00" in data:
-        raise ImportFileError(_("ไฟล์นี้ไม่ใช่ไฟล์ CSV (ข้อความ) กรุณาบันทึกเป็น CSV UTF-8"))
-    try:
-        return data.decode("utf-8-sig")  # with or without Excel's BOM
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp874")  # Excel's plain "CSV" on a Thai Windows
-    except UnicodeDecodeError:
-        raise ImportFileError(_(
-            "อ่านตัวอักษรในไฟล์ CSV ไม่ได้ กรุณาบันทึกเป็น \"CSV UTF-8\""
-        )) from None
-
-
-def _csv_rows(data: bytes):
-    text = _decode_text(data)
-    first_line = text.split("\n", 1)[0]
-    try:
-        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = []
-    try:
-        for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if len(rows) <= MAX_ROWS:
-                rows.append(values[:MAX_COLUMNS])
-            elif any(_present(v) for v in values):
-                _too_many_rows()
-    except csv.Error:
-        raise ImportFileError(_("อ่านไฟล์ CSV ไม่ได้ รูปแบบไฟล์ไม่ถูกต้อง")) from None
-    return rows
-
-
-def _too_many_rows():
-    raise ImportFileError(_(
-        "ไฟล์มีมากกว่า %(limit)s แถว กรุณาแบ่งไฟล์แล้วนำเข้าทีละส่วน"
-    ) % {"limit": f"{MAX_ROWS:,}"})
-
-
-def _present(value) -> bool:
-    return _clean_text(value) != ""
-
-
-def column_key(header, labels: dict[str, str]) -> str | None:
-    """The column a header names, for every import: "ชื่อ (first_name)", "first_name", or the
-    Thai label alone ("ชื่อ*" with the required star). ``labels`` maps each key to its label.
-    None when the header names no known column."""
-    text = _clean_text(header)
-    if not text:
-        return None
-    match = re.search(r"\(\s*([A-Za-z_]+)\s*\)\s*$", text)
-    if match and match.group(1).lower() in labels:
-        return match.group(1).lower()
-    if text.lower() in labels:
-        return text.lower()
-    bare = text.rstrip("*").strip()
-    return next((key for key, label in labels.items() if label == bare), None)
-
-
-def _header_key(value) -> str | None:
-    return column_key(value, COLUMN_LABELS)
-
-
-def _table(rows: list[list]) -> Table:
-    if not rows or not any(_present(v) for v in rows[0]):
-        raise ImportFileError(_(
-            "ไม่พบแถวหัวตารางในแถวที่ 1 กรุณาใช้แบบฟอร์มที่ดาวน์โหลดจากหน้านี้"
-        ))
-    columns: dict[str, int] = {}
-    ignored = []
-    for index, header in enumerate(rows[0]):
-        if not _present(header):
-            continue
-        key = _header_key(header)
-        if key is None:
-            ignored.append(_clean_text(header))
-        elif key in columns:
-            raise ImportFileError(_("คอลัมน์ \"%(column)s\" ซ้ำกันในแถวหัวตาราง") % {
-                "column": COLUMNS_BY_KEY[key].header})
-        else:
-            columns[key] = index
-    missing = [c.header for c in PERSON_COLUMNS if c.required and c.key not in columns]
-    if missing:
-        raise ImportFileError(_(
-            "ไม่พบคอลัมน์ที่ต้องมี: %(columns)s (ต้องอยู่ในแถวที่ 1) "
-            "กรุณาใช้แบบฟอร์มที่ดาวน์โหลดจากหน้านี้"
-        ) % {"columns": ", ".join(missing)})
-    body = [
-        (number, values)
-        for number, values in enumerate(rows[1:], start=2)
-        if any(_present(v) for v in values)
-    ]
-    if len(body) > MAX_ROWS:
-        _too_many_rows()
-    return Table(columns, body, ignored)
-
-
-# --- reading one cell --------------------------------------------------------------------------
-
-
-class _CellError(Exception):
-    """One reason a cell is wrong (Thai)."""
-
-
-def _clean_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = " ".join(unicodedata.normalize("NFC", str(value)).translate(INVISIBLE).split())
-    return "" if text in EMPTY_MARKS else text
-
-
-def _digits(value) -> str:
-    return _clean_text(value).translate(THAI_DIGITS)
+# --- reading one cell (choices, money; dates and text: core.tabular) ----------------------------
 
 
 def _choice_lookup(choices: type[TextChoices]) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for value, label in choices.choices:
-        lookup[_choice_token(value)] = value
+        lookup[choice_token(value)] = value
         for language in ("th", "en"):
             with translation.override(language):
-                lookup[_choice_token(str(label))] = value
+                lookup[choice_token(str(label))] = value
     if choices is AcademicStanding:
         # teachers write the standing with the position: ครูชำนาญการ, ครูชำนาญการพิเศษ
         for value, label in choices.choices:
             with translation.override("th"):
-                lookup[_choice_token(f"ครู{label}")] = value
+                lookup[choice_token(f"ครู{label}")] = value
     if choices is SalaryRank:
         for value, _label in choices.choices:  # ค.ศ.1, คศ1, คศ 1 all mean คศ.1
             if value.startswith("ks") and value[2:].isdigit():
-                lookup[_choice_token(f"คศ{value[2:]}")] = value
+                lookup[choice_token(f"คศ{value[2:]}")] = value
     return lookup
-
-
-def _choice_token(text: str) -> str:
-    return re.sub(r"[\s._\-]", "", _clean_text(text).lower().translate(THAI_DIGITS))
 
 
 def _choice_labels(choices: type[TextChoices]) -> str:
@@ -475,74 +163,19 @@ def _choice_labels(choices: type[TextChoices]) -> str:
         return ", ".join(str(label) for _value, label in choices.choices)
 
 
-def parse_date(value, *, today: datetime.date | None = None,
-               allow_future: bool = False) -> datetime.date:
-    """A date as Thai offices write it (see the module's doc). Raises ``_CellError``.
-    ``allow_future`` for dates that may lie ahead (a licence's expiry)."""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        # An Excel date cell typed as 15/06/2528 on a machine without the Thai calendar holds
-        # the year 2528 itself.
-        if value.year >= 2400:
-            try:
-                value = value.replace(year=value.year - BE_OFFSET)
-            except ValueError:
-                raise _CellError(_("ไม่มีวันที่ %(date)s ในปฏิทิน") % {
-                    "date": f"{value.day:02d}/{value.month:02d}/{value.year}"}) from None
-        return _plausible(value, today, allow_future)
-    text = _digits(value)
-    match = _DMY.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-    elif match := _ISO.match(text):
-        year, month, day = (int(g) for g in match.groups())
-    elif (match := _THAI_MONTH_DATE.match(text)) and match.group(2) in THAI_MONTHS:
-        day, month, year = int(match.group(1)), THAI_MONTHS[match.group(2)], int(match.group(3))
-    else:
-        raise _CellError(_(
-            "รูปแบบวันที่ไม่ถูกต้อง (\"%(value)s\") ใช้ วว/ดด/ปปปป เป็นปี พ.ศ. เช่น 15/06/2528"
-        ) % {"value": text})
-    if 2400 <= year <= 2700:
-        ce_year = year - BE_OFFSET
-    elif 1900 <= year <= 2100:
-        ce_year = year
-    else:
-        raise _CellError(_("ปี %(year)d ไม่ถูกต้อง ใช้ปี พ.ศ. เช่น 15/06/2528") % {"year": year})
-    try:
-        date = datetime.date(ce_year, month, day)
-    except ValueError:
-        raise _CellError(_("ไม่มีวันที่ %(date)s ในปฏิทิน") % {"date": text}) from None
-    return _plausible(date, today, allow_future)
-
-
-def _plausible(date: datetime.date, today: datetime.date | None,
-               allow_future: bool = False) -> datetime.date:
-    today = today or timezone.localdate()
-    if date > today and not allow_future:
-        raise _CellError(_("วันที่ %(date)s ยังไม่ถึง (เป็นวันในอนาคต)") % {"date": _be(date)})
-    if date.year < 1900:
-        raise _CellError(_("วันที่ %(date)s เก่าเกินไป") % {"date": _be(date)})
-    return date
-
-
-def _be(date: datetime.date) -> str:
-    return f"{date.day:02d}/{date.month:02d}/{date.year + BE_OFFSET}"
-
-
 def parse_salary(value) -> Decimal:
     if isinstance(value, bool):
-        raise _CellError(_("ต้องเป็นตัวเลข เช่น 32000 หรือ 32,000.00"))
-    text = _digits(value).replace(",", "").replace(" ", "")
+        raise CellError(_("ต้องเป็นตัวเลข เช่น 32000 หรือ 32,000.00"))
+    text = digits(value).replace(",", "").replace(" ", "")
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise _CellError(_("ต้องเป็นตัวเลข เช่น 32000 หรือ 32,000.00")) from None
+        raise CellError(_("ต้องเป็นตัวเลข เช่น 32000 หรือ 32,000.00")) from None
     if not amount.is_finite() or amount < 0:
-        raise _CellError(_("ต้องเป็นจำนวนเงินที่ไม่ติดลบ"))
+        raise CellError(_("ต้องเป็นจำนวนเงินที่ไม่ติดลบ"))
     amount = amount.quantize(Decimal("0.01"))
     if amount >= Decimal("100000000"):
-        raise _CellError(_("จำนวนเงินมากเกินไป"))
+        raise CellError(_("จำนวนเงินมากเกินไป"))
     return amount
 
 
@@ -570,17 +203,18 @@ def _in_chunks(queryset, field_name: str, values, size: int = 500):
         yield from queryset.filter(**{f"{field_name}__in": values[start:start + size]})
 
 
-def check_rows(actor, table: Table) -> tuple[list[dict], list[RowProblem]]:
+def check_rows(actor, columns: dict[str, int], rows: list[tuple[int, list]],
+               ) -> tuple[list[dict], list[RowProblem]]:
     """Check every row; return the good rows (ready for ``services.import_people``) and the
     bad ones with their Thai reasons. Two queries per 500 rows."""
-    col = table.columns
+    col = columns
 
     def cell(values, key):
         index = col.get(key)
         return values[index] if index is not None and index < len(values) else None
 
-    codes = {_clean_text(cell(v, "organization_code")) for _n, v in table.rows} - {""}
-    numbers = {national_id.normalize(_digits(cell(v, "national_id"))) for _n, v in table.rows}
+    codes = {clean_text(cell(v, "organization_code")) for _n, v in rows} - {""}
+    numbers = {national_id.normalize(digits(cell(v, "national_id"))) for _n, v in rows}
     numbers.discard("")
     ctx = _Context(
         actor=actor,
@@ -597,12 +231,12 @@ def check_rows(actor, table: Table) -> tuple[list[dict], list[RowProblem]]:
         today=timezone.localdate(),
     )
     good, problems = [], []
-    for number, values in table.rows:
+    for number, values in rows:
         raw = {key: cell(values, key) for key in col}
         reasons, person = _check_row(number, raw, ctx)
         if reasons:
-            name = (f"{_clean_text(raw.get('title_th'))}{_clean_text(raw.get('first_name'))} "
-                    f"{_clean_text(raw.get('last_name'))}").strip()
+            name = (f"{clean_text(raw.get('title_th'))}{clean_text(raw.get('first_name'))} "
+                    f"{clean_text(raw.get('last_name'))}").strip()
             problems.append(RowProblem(number, reasons, name))
         else:
             good.append(person)
@@ -618,7 +252,7 @@ def _check_row(number: int, raw: dict, ctx: _Context):
         reasons.append(f"{COLUMNS_BY_KEY[key].label}: {message}")
 
     # national ID: checksum, the example row, twice in the file, already in the registry
-    pin = national_id.normalize(_digits(raw.get("national_id")))
+    pin = national_id.normalize(digits(raw.get("national_id")))
     if not pin:
         bad("national_id", _("ต้องกรอก"))
     else:
@@ -649,7 +283,7 @@ def _check_row(number: int, raw: dict, ctx: _Context):
             ctx.first_row_of.setdefault(pin, number)
 
     # the unit: one answer for "no such code" and "not yours", as a 404 is for pages
-    code = _clean_text(raw.get("organization_code"))
+    code = clean_text(raw.get("organization_code"))
     org = None
     if not code:
         bad("organization_code", _("ต้องกรอก"))
@@ -668,7 +302,7 @@ def _check_row(number: int, raw: dict, ctx: _Context):
     for key, limit in TEXT_LIMITS.items():
         if key not in raw:
             continue
-        text = _digits(raw[key]) if key == "position_number" else _clean_text(raw[key])
+        text = digits(raw[key]) if key == "position_number" else clean_text(raw[key])
         if len(text) > limit:
             bad(key, _("ยาวเกิน %(limit)d ตัวอักษร") % {"limit": limit})
         fields[key] = text
@@ -677,27 +311,27 @@ def _check_row(number: int, raw: dict, ctx: _Context):
             bad(key, _("ต้องกรอก"))
 
     for key in DATE_FIELDS:
-        if _present(raw.get(key)):
+        if present(raw.get(key)):
             try:
                 fields[key] = parse_date(raw[key], today=ctx.today)
-            except _CellError as e:
+            except CellError as e:
                 bad(key, str(e))
 
     for key, choices in CHOICE_FIELDS.items():
-        text = _clean_text(raw.get(key))
+        text = clean_text(raw.get(key))
         if not text:
             continue
-        value = ctx.choice_lookups[key].get(_choice_token(text))
+        value = ctx.choice_lookups[key].get(choice_token(text))
         if value is None:
             bad(key, _("ไม่รู้จักค่า \"%(value)s\" (ใช้ได้: %(labels)s)") % {
                 "value": text, "labels": _choice_labels(choices)})
         else:
             fields[key] = value
 
-    if _present(raw.get("salary")):
+    if present(raw.get("salary")):
         try:
             fields["salary"] = parse_salary(raw["salary"])
-        except _CellError as e:
+        except CellError as e:
             bad("salary", str(e))
 
     standing = fields.get("standing", AcademicStanding.NONE)
@@ -718,35 +352,25 @@ def _check_row(number: int, raw: dict, ctx: _Context):
 
 
 def run_import(*, actor, upload, good_rows_only: bool = False) -> ImportReport:
-    """Read, check and (when allowed by the mode) write. Never raises for bad input: the
-    report says what was wrong."""
-    report = ImportReport(file_name=getattr(upload, "name", "") or "",
-                          good_rows_only=good_rows_only)
-    try:
-        table = read_table(upload)
-    except ImportFileError as e:
-        report.file_error = str(e)
-        return report
-    report.rows_total = len(table.rows)
-    report.ignored_columns = table.ignored_columns
-    good, report.problems = check_rows(actor, table)
-    if not good or (report.problems and not good_rows_only):
-        return report
-    try:
-        created = services.import_people(
-            actor=actor, people=good, source=report.file_name,
-            rows_in_file=report.rows_total, rows_rejected=len(report.problems),
-        )
-    except ValidationError as e:
-        # Somebody recorded one of these people between our check and our write: nothing
-        # was written (one transaction); say so and let the user run the file again.
-        report.file_error = _(
-            "ข้อมูลในทะเบียนเปลี่ยนไประหว่างการนำเข้า ยังไม่ได้บันทึกข้อมูลใด ๆ "
-            "กรุณานำเข้าไฟล์อีกครั้ง (%(reason)s)"
-        ) % {"reason": " ".join(e.messages)}
-        return report
-    report.created = len(created)
-    return report
+    """Read, check and (when the mode allows) write, through ``core.tabular.run_import``."""
+
+    def check(header, body, report):
+        good, report.problems = check_rows(actor, header.columns, body)
+        return good
+
+    def write(good, report):
+        return len(services.import_people(
+            actor=actor, people=good, source=report.file_name, rows_in_file=report.rows_total,
+            rows_rejected=len(report.problems)))
+
+    return tabular.run_import(
+        upload, sheet=PEOPLE_SHEET,
+        report=ImportReport(file_name=getattr(upload, "name", "") or "",
+                            good_rows_only=good_rows_only),
+        key_of=lambda header: column_key(header, COLUMN_LABELS),
+        missing=lambda columns: [c.header for c in PERSON_COLUMNS
+                                 if c.required and c.key not in columns],
+        check=check, write=write)
 
 
 def may_import(user) -> bool:
@@ -756,7 +380,6 @@ def may_import(user) -> bool:
 
 # --- writing files: the template and the roster export ---------------------------------------
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT_COLUMNS = {"national_id", "position_number", "organization_code", *DATE_FIELDS}
 EXPORT_COLUMNS: tuple[Column, ...] = (
     *PERSON_COLUMNS,
@@ -933,7 +556,7 @@ def roster_workbook(user, people) -> bytes:
 
 def _export_values(person: Person, *, full_id: bool) -> dict:
     def be(date):
-        return _be(date) if date else ""
+        return be_slashed(date) if date else ""
 
     def label(name):
         return str(getattr(person, f"get_{name}_display")()) if getattr(person, name) else ""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.exceptions import NotAllowed
+from core.tabular import MAX_ROWS, XLSX_CONTENT_TYPE
 
 from . import history_import, imports, services
 from .views import filtered_roster
@@ -32,7 +33,7 @@ class ImportForm(forms.Form):
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=imports.XLSX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"  # national IDs: no copies in shared caches
     return response
@@ -61,7 +62,7 @@ def import_people(request):
         "problems": report.problems[:REPORT_ROWS_SHOWN] if report else [],
         "problems_hidden": max(0, len(report.problems) - REPORT_ROWS_SHOWN) if report else 0,
         "columns": imports.PERSON_COLUMNS,
-        "max_rows": f"{imports.MAX_ROWS:,}",
+        "max_rows": f"{MAX_ROWS:,}",
     })
 
 

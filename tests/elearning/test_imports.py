@@ -31,7 +31,7 @@ def test_good_rows_are_imported_accepted(world, round1):
         [a.users[Role.STAFF].national_id, "Local MOOC", "", "LM-001", "10/11/2568"],
         [a.users[Role.SCHOOL_ADMIN].national_id, "ocsc", "ความรู้ดิจิทัล", "", "2025-12-01"],
     ])
-    assert report.summary == "นำเข้าผลการเรียนเรียบร้อย 2 รายการ"
+    assert report.summary == "นำเข้าเรียบร้อย 2 รายการ"
     assert Completion.objects.filter(status="accepted", source="import").count() == 2
     assert Course.objects.filter(name="ความรู้ดิจิทัล").exists()  # added to the catalogue
     event = AuditEvent.objects.get(action="elearning.completion.import")

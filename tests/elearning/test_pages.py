@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from accounts.models import Membership
 from accounts.rules import Role
+from core.tabular import XLSX_CONTENT_TYPE
 from elearning import reports, rules, services
 from elearning.models import Completion, CompletionStatus, Course, Requirement, Round, UnitReport
 from tests.elearning import helpers
@@ -212,7 +213,7 @@ def test_the_excel_report_has_the_fixed_layout(world, round1, login):
                                       today=datetime.date(2026, 3, 20))
     response = login(a.users[Role.LAO_ADMIN]).get(
         f"/elearning/reports/{round1.pk}/{a.school.pk}/report.xlsx")
-    assert response["Content-Type"] == reports.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["สรุป", "บุคลากร", "หลักสูตร"]
     summary = book["สรุป"]
@@ -271,7 +272,7 @@ def test_the_import_page_and_its_template(world, round1, login):
            f"{world.a.users[Role.STAFF].national_id},Local MOOC,ระเบียบงานบุคคล,10/11/2568\n")
     upload = helpers.SimpleUploadedFile("done.csv", csv.encode())
     html = client.post("/elearning/import/", {"file": upload}).content.decode()
-    assert "นำเข้าผลการเรียนเรียบร้อย 1 รายการ" in html
+    assert "นำเข้าเรียบร้อย 1 รายการ" in html
     assert login(world.a.users[Role.STAFF]).get("/elearning/import/").status_code == 403
 
 
