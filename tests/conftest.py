@@ -34,6 +34,17 @@ def nothing_kept():
 
 
 @pytest.fixture
+def eager():
+    """Celery tasks run at once, in this process, and their errors propagate (no broker)."""
+    from dlep.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
 def login(client):
     """Log ``user`` into the test client (through the real login form's backend)."""
 

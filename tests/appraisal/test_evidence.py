@@ -35,15 +35,6 @@ def _uploads_here(settings, tmp_path):
 
 
 @pytest.fixture
-def eager():
-    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
-
-
-@pytest.fixture
 def application(world):
     return make_application(world.a)
 

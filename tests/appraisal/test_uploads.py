@@ -13,7 +13,6 @@ from django.urls import reverse
 from accounts.rules import Role
 from appraisal.choices import ApplicationState, EvidenceSlot, FileState
 from appraisal.models import EvidenceFile, Upload
-from dlep.celery import app as celery_app
 from tests.appraisal.media_factory import make_application, pdf_bytes, stored_file, video_bytes
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -23,14 +22,6 @@ PATCH_TYPE = "application/offset+octet-stream"
 @pytest.fixture(autouse=True)
 def _uploads_here(settings, tmp_path):
     settings.EVIDENCE_UPLOAD_DIR = tmp_path / "uploads"
-
-
-@pytest.fixture
-def eager():
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -186,16 +186,6 @@ def test_results_documents_hold_six_scores_dates_and_counts(world):
     assert thai_rows[3][3] == "๗๐.๐๐"
 
 
-@pytest.fixture
-def eager():
-    from dlep.celery import app as celery_app
-
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
-
-
 def test_results_resolution_notify_and_order_update_the_record(world, mailoutbox, eager,
                                                                django_capture_on_commit_callbacks):
     item, passing, failing, senior = _results(world)

@@ -4,6 +4,7 @@ Without Chromium the browser tests are skipped, unless REQUIRE_BROWSER=1 (CI), w
 browser is a failure."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -56,3 +57,24 @@ def artifact():
     """Path for a file that the run keeps (screenshots), under test-artifacts/e2e/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return lambda name: ARTIFACTS / name
+
+
+@pytest.fixture
+def log_in(page):
+    """``log_in(user, password=PASSWORD, on=page, dashboard=True)``: the login form as a person
+    fills it (a username works too), on the test's page or another one (a second browser
+    context); waits for the dashboard unless told the login stops before it (a second
+    factor)."""
+    from tests.factories import PASSWORD
+
+    def _log_in(user, password=PASSWORD, *, on=None, dashboard=True):
+        tab = on or page
+        tab.context.clear_cookies()
+        tab.goto("/login/")
+        tab.get_by_label("ชื่อผู้ใช้").fill(getattr(user, "username", user))
+        tab.get_by_label("รหัสผ่าน").fill(password)
+        tab.get_by_role("button", name="เข้าสู่ระบบ").click()
+        if dashboard:
+            tab.wait_for_url(re.compile(r"/$"))
+
+    return _log_in

@@ -13,7 +13,7 @@ from accounts.rules import Role
 from appraisal.models import Application
 from tests.appraisal.factories import qualified_record
 from tests.appraisal.media_factory import pdf_bytes, video_bytes
-from tests.factories import PASSWORD, PersonFactory, UserFactory, build_world, member
+from tests.factories import PersonFactory, UserFactory, build_world, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,25 +24,6 @@ RECORD_PROGRESS = """() => {
       window.__progress.push(+c.target.getAttribute('aria-valuenow'));
   })).observe(document.getElementById('evidence-files'), {attributes: true, subtree: true});
 }"""
-
-
-@pytest.fixture
-def eager(settings):
-    from dlep.celery import app
-
-    settings.EVIDENCE_UPLOAD_CHUNK_BYTES = 8 * 1024  # many chunks: the bar really moves
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-def login(page, user):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(user.username)
-    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def upload(page, slot, path):
@@ -89,8 +70,9 @@ def fill_and_submit(page, tmp_path, title):
     return Application.objects.get(work_title=title)
 
 
-def test_teacher_to_lao_director_and_a_returned_request_comes_back(page, eager, tmp_path,
-                                                                   artifact):
+def test_teacher_to_lao_director_and_a_returned_request_comes_back(page, eager, settings,
+                                                                   tmp_path, artifact, log_in):
+    settings.EVIDENCE_UPLOAD_CHUNK_BYTES = 8 * 1024  # many chunks: the bar really moves
     world = build_world()
     teacher = world.a.users[Role.STAFF]
     qualified_record(world.a.person, timezone.localdate())
@@ -99,19 +81,19 @@ def test_teacher_to_lao_director_and_a_returned_request_comes_back(page, eager, 
     qualified_record(second, timezone.localdate())
 
     # the teacher fills the application, uploads with progress and submits
-    login(page, teacher)
+    log_in(teacher)
     first = fill_and_submit(page, tmp_path, "การอ่านออกเสียงด้วยนิทานพื้นบ้าน")
     page.screenshot(path=artifact("application-submitted.png"), full_page=True)
 
     # the school director certifies and sends it on
-    login(page, world.a.users[Role.SCHOOL_ADMIN])
+    log_in(world.a.users[Role.SCHOOL_ADMIN])
     page.goto(f"/appraisal/applications/{first.pk}/")
     page.get_by_test_id("school-certify").click()
     assert page.get_by_test_id("application-state").inner_text() == "อยู่ระหว่างตรวจสอบคุณสมบัติ"
 
     # the officer, then the group head, check each item
     for role, level in ((Role.OFFICER, "officer"), (Role.GROUP_HEAD, "head")):
-        login(page, world.a.users[role])
+        log_in(world.a.users[role])
         page.goto("/appraisal/queue/")
         page.get_by_test_id("queue-row").filter(has_text=world.a.person.first_name).get_by_role(
             "link").click()
@@ -124,7 +106,7 @@ def test_teacher_to_lao_director_and_a_returned_request_comes_back(page, eager, 
             f"{level}-verdict").inner_text().strip() == "✓ ผ่าน"
 
     # the LAO director certifies: irreversible, after a confirmation
-    login(page, world.a.users[Role.LAO_ADMIN])
+    log_in(world.a.users[Role.LAO_ADMIN])
     page.goto(f"/appraisal/applications/{first.pk}/")
     page.get_by_test_id("office-certify").click()
     assert "ยืนยัน" in page.get_by_role("alert").first.inner_text()
@@ -135,14 +117,14 @@ def test_teacher_to_lao_director_and_a_returned_request_comes_back(page, eager, 
     page.screenshot(path=artifact("application-certified.png"), full_page=True)
 
     # a second application is returned with reasons, fixed, and comes back
-    login(page, second_user)
+    log_in(second_user)
     other = fill_and_submit(page, tmp_path, "ชื่อผลงานที่ต้องแก้")
-    login(page, world.a.users[Role.SCHOOL_ADMIN])
+    log_in(world.a.users[Role.SCHOOL_ADMIN])
     page.goto(f"/appraisal/applications/{other.pk}/")
     page.get_by_test_id("school-return-reason").fill("ชื่อผลงานไม่ตรงกับแผนการจัดการเรียนรู้")
     page.get_by_test_id("school-return").click()
     assert page.get_by_test_id("application-state").inner_text() == "ส่งคืนแก้ไข"
-    login(page, second_user)
+    log_in(second_user)
     page.goto(f"/appraisal/applications/{other.pk}/")
     assert "ไม่ตรงกับแผน" in page.get_by_test_id("return-reason").inner_text()
     page.get_by_label("ชื่อผลงาน/เรื่องที่เสนอ").fill("การอ่านจับใจความด้วยนิทาน")

@@ -12,31 +12,14 @@ from django.urls import reverse
 from accounts.rules import Role
 from appraisal.choices import ApplicationState, EvidenceSlot, FileState, MediaKind
 from appraisal.models import EvidenceFile, Rubric
-from dlep.celery import app as celery_app
 from tests.appraisal.assessment_factories import (
     approved_application,
     expert_pool,
 )
 from tests.appraisal.media_factory import write_video
-from tests.factories import PASSWORD, build_world
+from tests.factories import build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def eager():
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
-
-
-def login(page, user):
-    page.goto("/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(user.username)
-    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def playable_video(application, tmp_path):
@@ -55,7 +38,7 @@ def playable_video(application, tmp_path):
 
 
 def test_three_assessors_accept_score_and_the_office_sees_the_decision(
-        page, browser, live_server, artifact, tmp_path, eager):
+        page, browser, live_server, artifact, tmp_path, eager, log_in):
     world = build_world()
     application = approved_application(world.a, state=ApplicationState.QUALIFIED,
                                        prepare=lambda a: playable_video(a, tmp_path))
@@ -63,7 +46,7 @@ def test_three_assessors_accept_score_and_the_office_sees_the_decision(
 
     # the officer: the committee's approval, then the draw
     officer = world.a.users[Role.OFFICER]
-    login(page, officer)
+    log_in(officer)
     detail = reverse("application_detail", args=[application.pk])
     page.goto(detail)
     page.get_by_label("การประชุมคณะกรรมการ (ครั้งที่/วันที่)").fill("ครั้งที่ 3/2569")
@@ -83,7 +66,7 @@ def test_three_assessors_accept_score_and_the_office_sees_the_decision(
                                       viewport={"width": 1280, "height": 900})
         assessor = context.new_page()
         assessor.set_default_timeout(15_000)
-        login(assessor, expert.user)
+        log_in(expert.user, on=assessor)
         assessor.goto(reverse("assessor_queue"))
         assessor.get_by_test_id("awaiting-row").get_by_role("link").click()
         assessor.get_by_test_id("invitation-accept").click()

@@ -20,32 +20,14 @@ from appraisal import rules
 from appraisal.choices import ApplicationState
 from appraisal.models import Application, AssessmentDecision
 from committees.models import Committee
-from dlep.celery import app as celery_app
 from personnel.choices import AcademicStanding
 from tests.appraisal.assessment_factories import (
     approved_application,
     expert_pool,
 )
-from tests.factories import PASSWORD, build_world
+from tests.factories import build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def eager():
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
-
-
-def login(page, user):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(user.username)
-    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def download(page, testid) -> bytes:
@@ -68,7 +50,7 @@ def score_through_the_orm(application):
 
 
 def test_the_secretary_takes_applications_through_the_committee(
-        page, live_server, artifact, eager):
+        page, live_server, artifact, eager, log_in):
     world = build_world()
     committee = Committee.objects.create(province=world.a.province, kind=CommitteeKind.KOBTJ)
     application = approved_application(world.a, state=ApplicationState.QUALIFIED)
@@ -76,7 +58,7 @@ def test_the_secretary_takes_applications_through_the_committee(
     expert_pool(world.a.province, 4)
     secretary = world.a.users[Role.PROVINCE_ADMIN]
 
-    login(page, secretary)
+    log_in(secretary)
     page.get_by_test_id("nav-committees").click()
     page.get_by_role("link", name=committee.name).click()
     page.get_by_label("ครั้งที่").fill("7")
@@ -136,7 +118,7 @@ def test_the_secretary_takes_applications_through_the_committee(
     page.get_by_test_id("appointed").wait_for()
     page.screenshot(path=artifact("committee-order.png"), full_page=True)
 
-    login(page, teacher)
+    log_in(teacher)
     page.goto(f"/appraisal/applications/{application.pk}/")
     assert "แต่งตั้งแล้ว" in page.content()
     page.goto("/notifications/")

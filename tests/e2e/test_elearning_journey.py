@@ -24,24 +24,16 @@ PAINTED = """(id) => {
 }"""
 
 
-def log_in(page, username):
-    page.goto("/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
 def kpi(page) -> int:
     return int(page.get_by_test_id("kpi-percent").inner_text().rstrip("%"))
 
 
-def test_a_course_is_logged_accepted_counted_and_reported(page, artifact):
+def test_a_course_is_logged_accepted_counted_and_reported(page, artifact, log_in):
     call_command("seed_demo", stdout=io.StringIO())
     today = timezone.localdate()
 
     # the supervisor's dashboard before
-    log_in(page, "school_admin")
+    log_in("school_admin", DEMO_PASSWORD)
     page.goto("/elearning/dashboard/")
     before = kpi(page)
     counts_before = page.get_by_test_id("kpi-counts").inner_text()
@@ -49,7 +41,7 @@ def test_a_course_is_logged_accepted_counted_and_reported(page, artifact):
     page.get_by_test_id("logout").click()
 
     # the teacher logs a course with the certified copy of the certificate
-    log_in(page, "teacher")
+    log_in("teacher", DEMO_PASSWORD)
     page.get_by_test_id("nav-elearning").click()
     assert "ยังไม่ผ่านเกณฑ์" in page.get_by_test_id("my-result").inner_text()
     page.get_by_test_id("record-completion").click()
@@ -64,7 +56,7 @@ def test_a_course_is_logged_accepted_counted_and_reported(page, artifact):
     page.get_by_test_id("logout").click()
 
     # the school admin accepts it from the review queue
-    log_in(page, "school_admin")
+    log_in("school_admin", DEMO_PASSWORD)
     page.goto("/elearning/review/")
     row = page.get_by_test_id("review-row").filter(has_text="กมลวรรณ")
     row.get_by_test_id("accept").click()

@@ -9,19 +9,10 @@ from django.urls import reverse
 
 from appraisal.choices import FileState
 from appraisal.models import EvidenceFile, Upload
-from dlep.celery import app as celery_app
 from tests.appraisal.media_factory import executable_bytes, make_application, pdf_bytes, write_video
 from tests.factories import PASSWORD, build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def eager():
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def test_upload_resumes_after_broken_connections_and_states_update_live(

@@ -32,15 +32,7 @@ def world_live(settings, live_server):
     app.conf.task_always_eager = before
 
 
-def log_in(page, username, password):
-    page.goto("/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(password)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
-def test_register_approve_set_password_and_log_in(page, world_live, artifact):
+def test_register_approve_set_password_and_log_in(page, world_live, artifact, log_in):
     world = world_live
     school = world.a.school2
 
@@ -74,7 +66,7 @@ def test_register_approve_set_password_and_log_in(page, world_live, artifact):
     assert [m.to for m in mail.outbox] == [[lao_admin.email]]
 
     # 2. the LAO admin approves
-    log_in(page, lao_admin.username, PASSWORD)
+    log_in(lao_admin.username, PASSWORD)
     page.goto("/accounts/school-admin-requests/")
     request = page.get_by_test_id("school-admin-request")
     assert request.count() == 1
@@ -96,7 +88,7 @@ def test_register_approve_set_password_and_log_in(page, world_live, artifact):
     assert "ตั้งรหัสผ่านเรียบร้อยแล้ว" in page.get_by_role("alert").first.inner_text()
 
     # 4. the school's admin logs in and sees the school
-    log_in(page, "wilai", NEW_PASSWORD)
+    log_in("wilai", NEW_PASSWORD)
     card = page.get_by_test_id("role-card").first.inner_text()
     assert "ผู้ดูแลสถานศึกษา" in card
     assert school.name in card
@@ -128,7 +120,7 @@ def test_register_approve_set_password_and_log_in(page, world_live, artifact):
     assert mail.outbox[-1].to == ["wilai@school.test"]  # the school's new admin is told
 
     # 6. the school's admin approves: the ID is on no roster, so the teacher is added to it
-    log_in(page, "wilai", NEW_PASSWORD)
+    log_in("wilai", NEW_PASSWORD)
     page.goto("/personnel/registrations/")
     row = page.get_by_test_id("registration-row")
     assert "ชัยวัฒน์" in row.inner_text()
@@ -139,7 +131,7 @@ def test_register_approve_set_password_and_log_in(page, world_live, artifact):
 
     # 7. the teacher logs in and sees the dashboard of the school
     username = re.search(r"ชื่อผู้ใช้: (\S+)", mail.outbox[-1].body).group(1)
-    log_in(page, username, TEACHER_PASSWORD)
+    log_in(username, TEACHER_PASSWORD)
     card = page.get_by_test_id("role-card").first.inner_text()
     assert "บุคลากร" in card
     assert school.name in card

@@ -22,19 +22,12 @@ def next_code(device):
     return f"{hotp(device.bin_key, max(now, device.last_t + 1), digits=device.digits):06d}"
 
 
-def log_in(page, username):
-    page.goto("/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-
-
-def test_a_dla_admin_scans_the_qr_code_and_enters_codes(page, settings, artifact):
+def test_a_dla_admin_scans_the_qr_code_and_enters_codes(page, settings, artifact, log_in):
     settings.TWO_FACTOR_REQUIRED_ROLES = ["dla_admin", "province_admin"]
     call_command("seed_demo", stdout=io.StringIO())
     page.goto("/login/")
     assert page.get_by_test_id("forgot-password").inner_text() == "ลืมรหัสผ่าน?"
-    log_in(page, "dla_admin")
+    log_in("dla_admin", DEMO_PASSWORD, dashboard=False)
     page.wait_for_url(re.compile(r"/two-factor/setup/"))
     assert page.get_by_test_id("two-factor-required").is_visible()
     qr = page.get_by_test_id("qr").locator("svg")
@@ -55,7 +48,7 @@ def test_a_dla_admin_scans_the_qr_code_and_enters_codes(page, settings, artifact
 
     page.get_by_test_id("logout").click()
     page.wait_for_url(re.compile(r"/login/"))
-    log_in(page, "dla_admin")
+    log_in("dla_admin", DEMO_PASSWORD, dashboard=False)
     page.wait_for_url(re.compile(r"/two-factor/verify/"))
     page.get_by_label("รหัสยืนยันตัวตน").fill(next_code(device))
     page.get_by_role("button", name="ยืนยัน").click()

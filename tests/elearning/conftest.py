@@ -18,11 +18,3 @@ def _defaults(request):
 def round1(db):
     return helpers.round_2569_1()
 
-
-@pytest.fixture
-def eager_celery():
-    from dlep.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False

@@ -179,7 +179,7 @@ def test_dashboard_queries_do_not_grow_with_the_people(world, round1, login):
         check=check)
 
 
-def test_the_reminder_and_the_submission_from_the_dashboard(world, round1, login, eager_celery,
+def test_the_reminder_and_the_submission_from_the_dashboard(world, round1, login, eager,
                                                             django_capture_on_commit_callbacks):
     client = login(world.a.users[Role.LAO_ADMIN])
     url = dashboard_url(world.a.school, round1)

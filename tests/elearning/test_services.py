@@ -112,7 +112,7 @@ def test_a_user_without_a_unit_cannot_record(db, round1):
 
 
 def test_the_supervisor_accepts_and_the_learner_is_told(
-        world, round1, eager_celery, django_capture_on_commit_callbacks):
+        world, round1, eager, django_capture_on_commit_callbacks):
     staff = world.a.users[Role.STAFF]
     completion = record(staff)
     with django_capture_on_commit_callbacks(execute=True):
@@ -230,7 +230,7 @@ def test_the_share_of_a_unit_counts_each_person_once(world, round1):
     assert a.users[Role.STAFF] not in [r.user for r in b.rows]
 
 
-def test_reminders_go_to_those_who_have_not_passed(world, round1, eager_celery,
+def test_reminders_go_to_those_who_have_not_passed(world, round1, eager,
                                                    django_capture_on_commit_callbacks):
     a = world.a
     accepted(a.users[Role.STAFF], a.users[Role.SCHOOL_ADMIN])

@@ -9,10 +9,7 @@ import http.client
 import io
 import os
 import socket
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,7 +22,6 @@ from django.utils import timezone
 from appraisal import tasks
 from appraisal.choices import EvidenceSlot, FileState
 from appraisal.models import EvidenceFile, Upload
-from dlep.celery import app as celery_app
 from tests.appraisal.media_factory import (
     executable_bytes,
     make_application,
@@ -35,7 +31,6 @@ from tests.appraisal.media_factory import (
     video_bytes,
 )
 from tests.factories import build_world
-from tests.integration.test_issuing_worker import shared_database  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120
@@ -43,32 +38,12 @@ TUS = {"Tus-Resumable": "1.0.0"}
 
 
 @pytest.fixture
-def evidence_worker(shared_database, settings, tmp_path):  # noqa: F811 (the fixture above)
-    queue = f"itest-evidence-{uuid.uuid4().hex[:8]}"
-    settings.EVIDENCE_CHECK_QUEUE = queue  # what this process queues goes to this worker only
+def evidence_worker(shared_database, celery_worker, settings, tmp_path):
     settings.EVIDENCE_UPLOAD_DIR = tmp_path / "uploads"
-    env = {
-        **os.environ,
-        "DLEP_DATA_DIR": str(settings.DATA_DIR),  # the same broker folder as this process
-        "DATABASE_URL": shared_database,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CLAMAV_URL": "",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "dlep", "worker", "-Q", queue, "--pool=solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+    queue, proc = celery_worker("itest-evidence", env={"DATABASE_URL": shared_database,
+                                                       "CLAMAV_URL": ""})
+    settings.EVIDENCE_CHECK_QUEUE = queue  # what this process queues goes to this worker only
+    return proc
 
 
 def tus_upload(client, application, slot, data, *, position=1, name="file", chunk=64 * 1024):
@@ -166,15 +141,6 @@ def test_a_check_lost_with_its_worker_is_done_by_another(evidence_worker):
     files = wait_until_checked(application, evidence_worker)
     checked = files[(lost.slot, lost.position)]
     assert (checked.state, checked.pages, checked.attempts) == (FileState.VALID, 4, 2)
-
-
-@pytest.fixture
-def eager():
-    # the check queued after the upload runs in the server's thread, not on the broker
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def noise_png() -> bytes:

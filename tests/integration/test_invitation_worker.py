@@ -6,11 +6,7 @@ database). The beat entry runs every 2 s here (``ASSESSMENT_EXPIRE_EVERY_SECONDS
 this test's own (``ASSESSMENT_BEAT_QUEUE``)."""
 
 import datetime
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -22,39 +18,16 @@ from appraisal.models import Invitation
 from appraisal.services import draw as draws
 from tests.appraisal.assessment_factories import approved_application, expert_pool
 from tests.factories import build_world
-from tests.integration.test_issuing_worker import shared_database  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 90
 
 
 @pytest.fixture
-def beat_worker(shared_database, settings, tmp_path):  # noqa: F811 (the fixture above)
-    queue = f"itest-beat-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DLEP_DATA_DIR": str(settings.DATA_DIR),  # the same broker folder as this process
-        "DATABASE_URL": shared_database,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "ASSESSMENT_BEAT_QUEUE": queue,
-        "ASSESSMENT_EXPIRE_EVERY_SECONDS": "2",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "dlep", "worker", "-B", "-Q", queue,
-         "-s", str(tmp_path / "celerybeat-schedule"), "--pool=solo", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+def beat_worker(shared_database, celery_worker):
+    _queue, proc = celery_worker("itest-beat", beat=True, env={
+        "DATABASE_URL": shared_database, "ASSESSMENT_EXPIRE_EVERY_SECONDS": "2"})
+    return proc
 
 
 @pytest.mark.integration

@@ -12,18 +12,12 @@ MEDIA_ROOT and hashes with the production hasher (PBKDF2), as in a deployment.
 """
 
 import io
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import global_settings
 from django.core.management import call_command
-from django.db import connections
 from django.urls import reverse
 
 from accounts import issuing, tasks
@@ -35,55 +29,8 @@ TIMEOUT = 180
 
 
 @pytest.fixture
-def shared_database(django_db_blocker, tmp_path):
-    """A DATABASE_URL that this process and a worker process both use (the test is marked
-    ``django_db(transaction=True)``: the worker sees committed rows only)."""
-    connection = connections["default"]
-    if connection.vendor != "sqlite":
-        s = connection.settings_dict
-        scheme = {"postgresql": "postgres", "mysql": "mysql"}[connection.vendor]
-        auth = f"{quote(s['USER'] or '', safe='')}:{quote(s['PASSWORD'] or '', safe='')}@"
-        yield f"{scheme}://{auth}{s['HOST'] or ''}:{s['PORT'] or ''}/{s['NAME']}"
-        return
-    path = tmp_path / "db.sqlite3"
-    with django_db_blocker.unblock():
-        saved = connection.settings_dict["NAME"], connection.connection
-        # Closing an in-memory database destroys it (Django ignores close() for that reason):
-        # keep its connection aside, untouched, and open the file instead.
-        connection.connection = None
-        connection.settings_dict["NAME"] = str(path)
-        try:
-            call_command("migrate", verbosity=0, interactive=False)
-            yield f"sqlite:///{path}"
-        finally:
-            connection.close()
-            connection.settings_dict["NAME"], connection.connection = saved
-
-
-@pytest.fixture
-def worker(shared_database, settings):
-    queue = f"itest-issuing-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DLEP_DATA_DIR": str(settings.DATA_DIR),  # the same broker folder as this process
-        "DATABASE_URL": shared_database,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "dlep", "worker", "-Q", queue, "--pool=solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
-        yield queue, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+def worker(shared_database, celery_worker):
+    return celery_worker("itest-issuing", env={"DATABASE_URL": shared_database})
 
 
 def wait_for(job: IssuingJob, proc) -> tuple[IssuingJob, set[int]]:

@@ -3,15 +3,10 @@
 Without REDIS_URL the broker is kombu's filesystem transport in DLEP_DATA_DIR (the demo set-up);
 in CI, REDIS_URL points at the machine's Redis and the same test runs against it."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from accounts.tasks import send_email
 
@@ -19,30 +14,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def worker(tmp_path):
-    queue = f"itest-{uuid.uuid4().hex[:8]}"
+def worker(celery_worker, tmp_path):
     mail_dir = tmp_path / "mail"
-    env = {
-        **os.environ,
-        "DLEP_DATA_DIR": str(settings.DATA_DIR),  # the same broker folder as this process
+    queue, proc = celery_worker("itest", env={
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "dlep", "worker", "-Q", queue, "--pool=solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
-        yield queue, mail_dir, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+        "EMAIL_FILE_PATH": str(mail_dir)})
+    return queue, mail_dir, proc
 
 
 @pytest.mark.integration
