@@ -157,6 +157,7 @@ class ConflictForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "conflict_%s")  # beside the expert's form on one page
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault(
