@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization
 from accounts.rules import Role
-from appraisal.choices import ApplicationState, InvitationState
-from appraisal.choices import ConflictKind
+from appraisal.choices import ApplicationState, ConflictKind, InvitationState
 from appraisal.models import Application, DrawCommitment, Expert, Invitation
 from appraisal.services import applications as appraisal_services
 from appraisal.services import conflicts, invitations
