@@ -329,7 +329,7 @@ def pending_draws(item: AgendaItem) -> list:
 def draw_item(*, actor, item: AgendaItem, public_value: str) -> list:
     """The draw of an item's approved applications after the meeting (when "draw now" was
     not ticked): the public value entered once, one draw event, the seed revealed."""
-    item = AgendaItem.objects.select_for_update().select_related(
+    item = AgendaItem.objects.select_for_update(of=("self",)).select_related(
         "meeting", "meeting__committee", "meeting__committee__province", "commitment").get(
         pk=item.pk)
     require_secretary(actor, item.meeting.committee)
