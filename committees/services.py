@@ -277,8 +277,6 @@ def record_resolution(*, actor, item: AgendaItem, decisions: dict | None = None,
         entry.decision = value
     if not entries and decision not in valid:
         raise ValidationError(_("กรุณาระบุมติ"))
-    if draw_now and item.kind == ItemKind.PANELS:
-        public_value = commitments.public_value_of(public_value)
     ref = item.meeting.ref
     to_draw = []
     for entry in entries:
