@@ -99,6 +99,7 @@ class ApplicationAction(models.TextChoices):
     # appraisal part 2
     PANEL_APPROVED = "panel_approved", _("อนุมัติแต่งตั้งคณะกรรมการประเมิน")
     ASSESSORS_DRAWN = "assessors_drawn", _("สุ่มคัดเลือกกรรมการประเมิน")
+    COMMITMENT_PUBLISHED = "commitment_published", _("เผยแพร่ค่าผูกมัดการสุ่มครั้งถัดไป")
     INVITATION_REPLY = "invitation_reply", _("กรรมการตอบรับ/ปฏิเสธ/หมดเวลา/ถูกยกเลิก")
     ASSESSORS_COMPLETE = "assessors_complete", _("ได้กรรมการครบ 3 คน")
     ASSESSED = "assessed", _("กรรมการประเมินครบและสรุปผลแล้ว")
@@ -141,3 +142,31 @@ class Side(models.IntegerChoices):
 class DrawOutcome(models.TextChoices):
     DRAWN = "drawn", _("สุ่มได้ครบตามจำนวนที่นั่งที่ว่าง")
     POOL_TOO_SMALL = "pool_too_small", _("ผู้มีสิทธิ์ไม่พอ ไม่ได้สุ่ม")
+
+
+# --- conflicts of interest (issue 19; appraisal/rules/conflicts.py) ----------------------------
+
+
+class ConflictKind(models.TextChoices):
+    """A declared relation between an expert and another person that keeps the expert from
+    assessing that person (พ.ร.บ.วิธีปฏิบัติราชการทางปกครอง พ.ศ. ๒๕๓๙ มาตรา ๑๓, ๑๖)."""
+
+    SPOUSE = "spouse", _("คู่สมรสหรือคู่หมั้น")
+    KIN = "kin", _("ญาติ (บุพการี ผู้สืบสันดาน พี่น้อง ลูกพี่ลูกน้อง หรือญาติทางการสมรส)")
+    FORMER_SUPERVISOR = "former_supervisor", _("เคยเป็นผู้บังคับบัญชาของบุคคลนี้")
+    FORMER_SUBORDINATE = "former_subordinate", _("เคยเป็นผู้ใต้บังคับบัญชาของบุคคลนี้")
+    SAME_SCHOOL = "same_school", _("ปฏิบัติงานในสถานศึกษาเดียวกัน")
+
+
+class DeclarationSource(models.TextChoices):
+    REGISTRY = "registry", _("ผู้ดูแลบัญชีรายชื่อบันทึก")
+    SELF = "self", _("ผู้ทรงคุณวุฒิแจ้งเอง")
+    DECLINE = "decline", _("แจ้งเมื่อปฏิเสธคำเชิญ")
+
+
+class DeclineKind(models.TextChoices):
+    """Why an invited expert declines: a conflict of interest is its own reason (it records the
+    relation, tells the office and refills the seat)."""
+
+    OTHER = "other", _("ติดภารกิจหรือเหตุอื่น")
+    CONFLICT = "conflict", _("มีส่วนได้เสียกับผู้ขอ")

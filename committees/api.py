@@ -6,6 +6,7 @@ reach is 404, not allowed is 403, a refused change is 400 with the service's Tha
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -80,11 +81,24 @@ class ItemSerializer(serializers.ModelSerializer):
     entries = EntrySerializer(many=True, read_only=True)
     resolution = serializers.SerializerMethodField()
     meeting_ref = serializers.CharField(source="meeting.ref", read_only=True)
+    commitment = serializers.CharField(source="commitment.commitment", read_only=True,
+                                       default=None, help_text=_(
+                                           "ค่าผูกมัดการสุ่มของวาระ: SHA-256 ของเมล็ดสุ่ม"))
+    commitment_made_at = serializers.DateTimeField(source="commitment.created_at",
+                                                   read_only=True, default=None)
+    public_source = serializers.CharField(source="commitment.public_source", read_only=True,
+                                          default=None)
+    public_value = serializers.CharField(source="commitment.public_value", read_only=True,
+                                         default=None)
+    seed = serializers.CharField(source="commitment.revealed_seed", read_only=True,
+                                 default=None, help_text=_("เมล็ดสุ่ม: null จนกว่าจะสุ่ม"))
 
     class Meta:
         model = AgendaItem
         fields = ["id", "meeting", "meeting_ref", "kind", "order", "title", "request_text",
-                  "law_text", "facts_text", "considerations_text", "entries", "resolution"]
+                  "law_text", "facts_text", "considerations_text", "commitment",
+                  "commitment_made_at", "public_source", "public_value", "seed", "entries",
+                  "resolution"]
 
     @extend_schema_field(ResolutionSerializer(allow_null=True))
     def get_resolution(self, item) -> dict | None:
@@ -101,6 +115,8 @@ class ItemCreateSerializer(serializers.Serializer):
     law_text = serializers.CharField(required=False, allow_blank=True)
     facts_text = serializers.CharField(required=False, allow_blank=True)
     considerations_text = serializers.CharField(required=False, allow_blank=True)
+    public_source = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                          help_text=_("แหล่งของค่าสาธารณะที่จะใช้สุ่ม"))
 
 
 class ItemTextsSerializer(serializers.Serializer):
@@ -120,6 +136,12 @@ class ResolveSerializer(serializers.Serializer):
                                                 if c[0] != Decision.PENDING], required=False)
     note = serializers.CharField(required=False, allow_blank=True)
     draw_now = serializers.BooleanField(required=False, default=False)
+    public_value = serializers.CharField(max_length=500, required=False, allow_blank=True,
+                                         default="", help_text=_("ค่าสาธารณะ (เมื่อ draw_now)"))
+
+
+class ItemDrawSerializer(serializers.Serializer):
+    public_value = serializers.CharField(max_length=500)
 
 
 class NotifySerializer(serializers.Serializer):
@@ -199,7 +221,8 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class AgendaItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
                         viewsets.ReadOnlyModelViewSet):
     """Agenda items with the applications and the meeting's resolution. ``resolve/`` records
-    the resolution (per application; ``draw_now`` draws approved panels at once);
+    the resolution (per application; ``draw_now`` with ``public_value`` draws approved panels
+    at once); ``draw/`` draws them later;
     ``notify/`` notifies the results; ``agenda-docx/`` and ``annex-xlsx/`` the documents."""
 
     serializer_class = ItemSerializer
@@ -256,7 +279,20 @@ class AgendaItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
                                    decisions=data.validated_data.get("decisions") or {},
                                    decision=data.validated_data.get("decision"),
                                    note=data.validated_data.get("note", ""),
-                                   draw_now=data.validated_data.get("draw_now", False))
+                                   draw_now=data.validated_data.get("draw_now", False),
+                                   public_value=data.validated_data.get("public_value", ""))
+        return Response(ItemSerializer(self._item()).data)
+
+    @extend_schema(request=ItemDrawSerializer, responses=ItemSerializer)
+    @action(detail=True, methods=["post"])
+    def draw(self, request, pk=None):
+        """Draw the item's approved applications with the public value (one event; the seed
+        is revealed)."""
+        item = self._item()
+        data = ItemDrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.draw_item(actor=request.user, item=item,
+                           public_value=data.validated_data["public_value"])
         return Response(ItemSerializer(self._item()).data)
 
     @extend_schema(request=NotifySerializer, responses=ItemSerializer)

@@ -138,6 +138,8 @@ def agenda_docx(item: AgendaItem, *, thai: bool = False) -> bytes:
             cells[1].text = a.person.full_name_th
             cells[2].text = a.get_requested_standing_display()
             cells[3].text = f"{a.organization.name} {a.office.name}"
+    if item.commitment_id:
+        _commitment(doc, item.commitment, thai)
     _section(doc, _("ข้อพิจารณา"), item.considerations_text, thai)
     resolution = getattr(item, "resolution", None)
     _heading(doc, _("มติที่ประชุม"))
@@ -145,6 +147,30 @@ def agenda_docx(item: AgendaItem, *, thai: bool = False) -> bytes:
                                                             if resolution.note else "")
                       if resolution else "..........................................")
     return _to_bytes(doc)
+
+
+def _commitment(doc, commitment, thai: bool) -> None:
+    """The commitment of the item's draw (issue 19): published with the agenda; the seed only
+    once the draw revealed it. Hexadecimal stays in Arabic digits."""
+    _heading(doc, _("การสุ่มคัดเลือกคณะกรรมการประเมิน (ผูกมัดก่อน เปิดเผยหลัง)"))
+    doc.add_paragraph(digits(_(
+        "ระบบได้สุ่มเมล็ดสุ่มลับไว้ตั้งแต่สร้างระเบียบวาระนี้ เมื่อ %(date)s และเผยแพร่ค่าผูกมัด "
+        "(SHA-256 ของเมล็ดสุ่ม) ดังนี้") % {"date": _date(commitment.created_at, False)}, thai))
+    p = doc.add_paragraph()
+    p.add_run(commitment.commitment).font.name = "Courier New"
+    if commitment.public_source:
+        doc.add_paragraph(_("แหล่งของค่าสาธารณะที่จะใช้: %(source)s") % {
+            "source": commitment.public_source})
+    doc.add_paragraph(digits(_(
+        "ในการประชุม เลขานุการจะกรอกค่าสาธารณะที่ไม่มีผู้ใดรู้ได้ในขณะนี้ (เช่น ผลสลากกินแบ่งรัฐบาลงวด"
+        "ที่ระบุไว้ หรือตัวเลขที่ประกาศในที่ประชุม) ผลการสุ่มคำนวณจากเมล็ดสุ่ม ค่าสาธารณะ เลขที่คำขอ "
+        "และกรรมการคนที่ ด้วยวิธีที่เปิดเผยไว้ หลังการสุ่ม ระบบเปิดเผยเมล็ดสุ่ม ผู้ใดก็ตรวจสอบได้ว่า "
+        "SHA-256 ของเมล็ดสุ่มตรงกับค่าผูกมัดข้างต้น และคำนวณผลการสุ่มซ้ำได้ด้วยโปรแกรม verify_draw.py"),
+        thai))
+    if commitment.revealed_at is not None:
+        doc.add_paragraph(_("ค่าสาธารณะที่ใช้: %(value)s") % {"value": commitment.public_value})
+        p = doc.add_paragraph(_("เมล็ดสุ่มที่เปิดเผยแล้ว: "))
+        p.add_run(commitment.revealed_seed).font.name = "Courier New"
 
 
 def order_text(order: AppointmentOrder) -> dict:

@@ -131,6 +131,11 @@ class AgendaItem(models.Model):
     considerations_text = models.TextField(_("ข้อพิจารณา"), blank=True)
     applications = models.ManyToManyField("appraisal.Application", through="AgendaEntry",
                                           related_name="agenda_items")
+    # issue 19: an item asking to appoint assessors publishes the commitment of its draw (the
+    # SHA-256 of a secret seed) on the meeting's page and in the Word agenda
+    commitment = models.OneToOneField("appraisal.DrawCommitment", on_delete=models.PROTECT,
+                                      null=True, blank=True, related_name="agenda_item",
+                                      verbose_name=_("ค่าผูกมัดการสุ่ม"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -133,7 +133,8 @@ def meeting_list(user):
 
 def meeting_detail(user, pk) -> Meeting:
     return meetings_for(user).prefetch_related(
-        Prefetch("items", queryset=AgendaItem.objects.select_related("resolution").annotate(
+        Prefetch("items", queryset=AgendaItem.objects.select_related(
+            "resolution", "commitment").annotate(
             entry_count=Count("entries")).order_by("order"))).get(pk=pk)
 
 
@@ -143,7 +144,7 @@ def items_for(user):
 
 
 def item_detail(user, pk) -> AgendaItem:
-    return items_for(user).select_related("resolution").prefetch_related(
+    return items_for(user).select_related("resolution", "commitment").prefetch_related(
         Prefetch("entries", queryset=AgendaEntry.objects.select_related(
             "application", "application__person", "application__organization",
             "application__office", "application__subject_area",

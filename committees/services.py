@@ -19,8 +19,8 @@ from accounts import audit, scoping
 from accounts.exceptions import NotAllowed
 from accounts.rules import OrgKind
 from appraisal.choices import ApplicationState
+from appraisal.services import commitments, outcome
 from appraisal.services import draw as draws
-from appraisal.services import outcome
 from core.thaidates import format_be
 from personnel.choices import AcademicStanding
 
@@ -176,9 +176,11 @@ def default_texts(committee: Committee, kind: str, applications: list) -> dict:
 
 @transaction.atomic
 def create_item(*, actor, meeting: Meeting, kind: str, applications=(), title: str = "",
-                **texts) -> AgendaItem:
+                public_source: str = "", **texts) -> AgendaItem:
     """An agenda item built from the applications the secretary ticked (seed 004 step 3,
-    screens ๘–๑๒; step 5). Each must be eligible now (``selectors.eligible_for_item``)."""
+    screens ๘–๑๒; step 5). Each must be eligible now (``selectors.eligible_for_item``). An
+    item asking to appoint assessors publishes the commitment of its draw (issue 19), with
+    ``public_source``: where the public value of the draw will come from."""
     committee = meeting.committee
     require_secretary(actor, committee)
     if kind not in ItemKind.values:
@@ -207,8 +209,14 @@ def create_item(*, actor, meeting: Meeting, kind: str, applications=(), title: s
     if not defaults["title"]:
         raise ValidationError(_("กรุณาระบุเรื่อง"))
     order = (meeting.items.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    commitment = None
+    if kind == ItemKind.PANELS:
+        commitment = commitments.new_commitment(
+            actor=actor, purpose=_("ระเบียบวาระที่ %(n)s %(meeting)s") % {
+                "n": order, "meeting": meeting}, public_source=public_source,
+            organization=committee.province)
     item = AgendaItem.objects.create(meeting=meeting, kind=kind, order=order,
-                                     created_by=actor, **defaults)
+                                     created_by=actor, commitment=commitment, **defaults)
     AgendaEntry.objects.bulk_create(AgendaEntry(item=item, application=a, order=n)
                                     for n, a in enumerate(chosen, start=1))
     _audit("item.create", actor, item, committee, meeting=meeting.pk, kind=kind,
@@ -246,11 +254,13 @@ def _overall(decisions: list[str]) -> str:
 @transaction.atomic
 def record_resolution(*, actor, item: AgendaItem, decisions: dict | None = None,
                       decision: str | None = None, note: str = "",
-                      draw_now: bool = False) -> Resolution:
+                      draw_now: bool = False, public_value: str = "") -> Resolution:
     """The meeting's resolution on the item (seed 004 steps 3 and 5), per application:
     approved, not approved, or deferred (a deferred one may go on a later item). Approved panels
-    become ready for the draw (``approve_for_assessment``), drawn at once when ``draw_now``;
-    approved or not approved results move the application on (``appraisal.outcome``)."""
+    become ready for the draw (``approve_for_assessment``, bound to the item's commitment),
+    drawn at once when ``draw_now`` with ``public_value`` (issue 19: one draw event for all of
+    them, which reveals the seed); approved or not approved results move the application on
+    (``appraisal.outcome``)."""
     item = AgendaItem.objects.select_for_update().select_related(
         "meeting", "meeting__committee", "meeting__committee__province").get(pk=item.pk)
     committee = item.meeting.committee
@@ -268,25 +278,65 @@ def record_resolution(*, actor, item: AgendaItem, decisions: dict | None = None,
     if not entries and decision not in valid:
         raise ValidationError(_("กรุณาระบุมติ"))
     ref = item.meeting.ref
+    to_draw = []
     for entry in entries:
         entry.save(update_fields=["decision"])
         application = entry.application
         if item.kind == ItemKind.PANELS and entry.decision == Decision.APPROVED:
-            draws.approve_for_assessment(application, actor=actor, meeting_ref=ref)
-            if draw_now:
-                draws.draw_assessors(application, actor=actor,
-                                     trigger=_("มติ %(ref)s") % {"ref": ref})
+            draws.approve_for_assessment(application, actor=actor, meeting_ref=ref,
+                                         commitment=item.commitment)
+            to_draw.append(application)
         elif item.kind == ItemKind.RESULTS and entry.decision in (Decision.APPROVED,
                                                                   Decision.NOT_APPROVED):
             outcome.approve_result(application, actor=actor,
                                    approved=entry.decision == Decision.APPROVED,
                                    meeting_ref=ref)
+    if draw_now and to_draw:
+        _draw(actor, item, to_draw, public_value)
     overall = decision if not entries else _overall([e.decision for e in entries])
     resolution = Resolution.objects.create(item=item, decision=overall, note=note.strip(),
                                            recorded_by=actor)
     _audit("resolution.record", actor, resolution, committee, item=item.pk, decision=overall,
            decisions={str(e.application_id): e.decision for e in entries}, draw_now=draw_now)
     return resolution
+
+
+def _draw(actor, item: AgendaItem, applications: list, public_value: str) -> list:
+    trigger = _("มติ %(ref)s") % {"ref": item.meeting.ref}
+    if item.commitment is None:  # an item made before commitments: each its own
+        return [draws.draw_assessors(a, actor=actor, public_value=public_value, trigger=trigger)
+                for a in applications]
+    return draws.draw_event(item.commitment, applications, actor=actor,
+                            public_value=public_value, trigger=trigger)
+
+
+def pending_draws(item: AgendaItem) -> list:
+    """The item's approved applications still waiting for the item's draw: approved for
+    assessment with its commitment, unused, and seats to fill."""
+    if item.kind != ItemKind.PANELS or item.commitment is None \
+            or item.commitment.revealed_at is not None:
+        return []
+    bound = set(item.commitment.applications.values_list("pk", flat=True))
+    return [e.application for e in item.entries.select_related("application").order_by("order")
+            if e.decision == Decision.APPROVED and e.application_id in bound
+            and e.application.state == ApplicationState.PANEL_APPROVED
+            and draws.vacant_seats(e.application)]
+
+
+@transaction.atomic
+def draw_item(*, actor, item: AgendaItem, public_value: str) -> list:
+    """The draw of an item's approved applications after the meeting (when "draw now" was
+    not ticked): the public value entered once, one draw event, the seed revealed."""
+    item = AgendaItem.objects.select_for_update(of=("self",)).select_related(
+        "meeting", "meeting__committee", "meeting__committee__province", "commitment").get(
+        pk=item.pk)
+    require_secretary(actor, item.meeting.committee)
+    applications = pending_draws(item)
+    if not applications:
+        raise ValidationError(_("ไม่มีคำขอของระเบียบวารานี้ที่รอการสุ่ม"))
+    done = _draw(actor, item, applications, public_value)
+    _audit("item.draw", actor, item, item.meeting.committee, draws=[d.pk for d in done])
+    return done
 
 
 @transaction.atomic

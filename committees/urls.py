@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/<int:pk>/items/new/", views.item_build, name="item_build"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<int:pk>/resolve/", views.item_resolve, name="item_resolve"),
+    path("items/<int:pk>/draw/", views.item_draw, name="item_draw"),
     path("items/<int:pk>/notify/", views.item_notify, name="item_notify"),
     path("items/<int:pk>/agenda.docx", views.item_docx, name="item_docx"),
     path("items/<int:pk>/annex.xlsx", views.item_xlsx, name="item_xlsx"),

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.exceptions import NotAllowed
+from appraisal.forms.assessment import CommitmentForm, DrawForm
+from appraisal.models import AssessorDraw
 
 from . import documents, selectors, services
 from .forms import (
@@ -197,7 +199,9 @@ def item_build(request, pk):
         texts.is_valid()
         item, ok = _run(request, services.create_item, actor=request.user, meeting=meeting,
                         kind=kind, applications=[int(i) for i in request.POST.getlist(
-                            "application") if i.isdigit()], **texts.cleaned_data)
+                            "application") if i.isdigit()],
+                        public_source=request.POST.get("public_source", "")[:300],
+                        **texts.cleaned_data)
         if ok:
             messages.success(request, _("สร้างระเบียบวาระแล้ว"))
             return redirect("item_detail", pk=item.pk)
@@ -205,6 +209,7 @@ def item_build(request, pk):
     return render(request, "committees/item_build.html", {
         "meeting": meeting, "filters": filters if filters.is_bound else ItemFilterForm(),
         "kind": kind, "eligible": eligible, "texts": ItemTextsForm(),
+        "source_form": CommitmentForm(),
         "decisions": selectors.decisions_of(eligible) if kind == ItemKind.RESULTS else {},
     })
 
@@ -229,7 +234,12 @@ def item_detail(request, pk):
         if item.kind == ItemKind.RESULTS else services.standing_counts(entries),
         "texts": ItemTextsForm(initial={f: getattr(item, f) for f in ItemTextsForm.base_fields}),
         "choices": RESOLUTION_CHOICES, "results": item.kind == ItemKind.RESULTS,
-        "panels": item.kind == ItemKind.PANELS,
+        "panels": item.kind == ItemKind.PANELS, "commitment": item.commitment,
+        "pending_draws": services.pending_draws(item) if resolution else [],
+        "draw_form": DrawForm(),
+        "item_draws": list(AssessorDraw.objects.filter(commitment_id=item.commitment_id)
+                           .select_related("application__person").order_by("pk"))
+        if item.commitment_id else [],
     })
 
 
@@ -241,9 +251,23 @@ def item_resolve(request, pk):
                  for e in item.entries.all()}
     _result, ok = _run(request, services.record_resolution, actor=request.user, item=item,
                  decisions=decisions, decision=request.POST.get("decision") or None,
-                 note=request.POST.get("note", ""), draw_now=bool(request.POST.get("draw_now")))
+                 note=request.POST.get("note", ""), draw_now=bool(request.POST.get("draw_now")),
+                 public_value=request.POST.get("public_value", ""))
     if ok:
         messages.success(request, _("บันทึกมติที่ประชุมแล้ว"))
+    return redirect("item_detail", pk=item.pk)
+
+
+@login_required
+@require_POST
+def item_draw(request, pk):
+    """The draw of the item's approved applications after the meeting (issue 19)."""
+    item = _item(request.user, pk)
+    done, ok = _run(request, services.draw_item, actor=request.user, item=item,
+                    public_value=request.POST.get("public_value", ""))
+    if ok:
+        messages.success(request, _("สุ่มกรรมการประเมินแล้ว %(n)s ราย และเปิดเผยเมล็ดสุ่มแล้ว") % {
+            "n": len(done)})
     return redirect("item_detail", pk=item.pk)
 
 

@@ -31,6 +31,8 @@ router.register("applications", applications_api.ApplicationViewSet, basename="a
 router.register("qualification-checks", applications_api.QualificationCheckViewSet,
                 basename="qualification-check")
 router.register("experts", experts_api.ExpertViewSet, basename="expert")
+router.register("conflict-declarations", experts_api.ConflictDeclarationViewSet,
+                basename="conflict-declaration")
 router.register("assessor-draws", assessment_api.AssessorDrawViewSet, basename="assessor-draw")
 router.register("invitations", assessment_api.InvitationViewSet, basename="invitation")
 router.register("score-sheets", assessment_api.ScoreSheetViewSet, basename="score-sheet")

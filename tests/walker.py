@@ -164,13 +164,19 @@ SAMPLES: dict[str, Callable[[World], dict]] = {
     # appraisal part 2 (appraisal/assessor_urls.py, appraisal/assessment_api.py): side A's
     # expert, an approved application with its draw, invitations and one accepted sheet
     **{name: (lambda w: {"pk": _assessment().expert_of(w.a).pk})
-       for name in ("expert_edit", "expert_account", "api:expert-detail", "api:expert-account")},
+       for name in ("expert_edit", "expert_account", "api:expert-detail", "api:expert-account",
+                    "conflict_add")},
+    **{name: (lambda w: {"pk": _assessment().conflict_of(w.a).pk})
+       for name in ("conflict_withdraw", "api:conflict-declaration-detail",
+                    "api:conflict-declaration-withdraw")},
     **{name: (lambda w: {"pk": _assessment().assessment_of(w.a).pk})
        for name in ("assessment_approve", "assessment_draw", "assessment_summary_pdf",
+                    "assessment_commit", "api:assessment-commitment",
                     "api:assessment-detail", "api:assessment-approve", "api:assessment-draw",
                     "api:assessment-summary-pdf")},
     **{name: (lambda w: {"pk": _assessment().draw_of(w.a).pk})
-       for name in ("draw_detail", "api:assessor-draw-detail", "api:assessor-draw-verify")},
+       for name in ("draw_detail", "api:assessor-draw-detail", "api:assessor-draw-verify",
+                    "api:assessor-draw-record")},
     **{name: (lambda w: {"pk": _assessment().invitation_of(w.a).pk})
        for name in ("invitation_cancel", "invitation_detail", "assessor_application",
                     "score_sheet", "score_sheet_draft", "score_sheet_submit",
@@ -204,6 +210,7 @@ SAMPLES: dict[str, Callable[[World], dict]] = {
        for name in ("meeting_detail", "item_build", "api:meeting-detail")},
     **{name: (lambda w: {"pk": _committees().item_of(w.a).pk})
        for name in ("item_detail", "item_resolve", "item_notify", "item_docx", "item_xlsx",
+                    "item_draw", "api:agenda-item-draw",
                     "api:agenda-item-detail", "api:agenda-item-resolve",
                     "api:agenda-item-notify", "api:agenda-item-agenda-docx",
                     "api:agenda-item-annex-xlsx")},

@@ -18,15 +18,17 @@ from rest_framework.response import Response
 from accounts import scoping
 from accounts.scoping import Access
 from appraisal import rules, selectors
+from appraisal.choices import ConflictKind, DeclineKind
 from appraisal.models import (
     Application,
     AssessmentDecision,
     AssessorDraw,
+    DrawCommitment,
     Invitation,
     ScoreSheet,
 )
+from appraisal.services import commitments, invitations, scoring
 from appraisal.services import draw as draws
-from appraisal.services import invitations, scoring
 
 NOT_FOUND = _("ไม่พบรายการนี้ หรือคุณไม่มีสิทธิ์เข้าถึง")
 
@@ -38,12 +40,24 @@ class AssessorDrawSerializer(serializers.ModelSerializer):
     drawn_by_name = serializers.SerializerMethodField()
     excluded = serializers.JSONField(read_only=True, help_text=_(
         "{รหัสผู้ทรงคุณวุฒิ: เหตุที่ไม่มีสิทธิ์} เหตุ: " + ", ".join(rules.EXCLUSION_REASONS)))
+    commitment = serializers.CharField(source="commitment.commitment", read_only=True,
+                                       default=None, help_text=_(
+                                           "ค่าผูกมัด: SHA-256 ของเมล็ดสุ่ม (บันทึกแบบเดิม: null)"))
+    commitment_made_at = serializers.DateTimeField(source="commitment.created_at",
+                                                   read_only=True, default=None)
+    public_source = serializers.CharField(source="commitment.public_source", read_only=True,
+                                          default=None)
+    public_value = serializers.CharField(source="commitment.public_value", read_only=True,
+                                         default=None)
+    seed = serializers.CharField(source="commitment.revealed_seed", read_only=True,
+                                 default=None, help_text=_("เมล็ดสุ่ม เปิดเผยหลังการสุ่ม"))
 
     class Meta:
         model = AssessorDraw
-        fields = ["id", "application", "sequence", "outcome", "outcome_display", "trigger",
-                  "needed", "seats", "application_facts", "candidates", "excluded", "pool",
-                  "values", "picks", "digest", "drawn_by", "drawn_by_name", "drawn_at"]
+        fields = ["id", "application", "sequence", "version", "outcome", "outcome_display",
+                  "trigger", "needed", "seats", "application_facts", "candidates", "excluded",
+                  "pool", "commitment", "commitment_made_at", "public_source", "public_value",
+                  "seed", "values", "picks", "digest", "drawn_by", "drawn_by_name", "drawn_at"]
 
     def get_drawn_by_name(self, draw) -> str:
         return draw.drawn_by.full_name_th if draw.drawn_by_id else ""
@@ -51,6 +65,13 @@ class AssessorDrawSerializer(serializers.ModelSerializer):
 
 class DrawCreateSerializer(serializers.Serializer):
     application = serializers.IntegerField()
+    public_value = serializers.CharField(max_length=500, help_text=_(
+        "ค่าสาธารณะที่ไม่มีใครรู้ได้ในเวลาที่เผยแพร่ค่าผูกมัด เช่น ผลสลากกินแบ่งรัฐบาลของงวดที่ระบุไว้"))
+
+
+class DrawValueSerializer(serializers.Serializer):
+    public_value = serializers.CharField(max_length=500, help_text=_(
+        "ค่าสาธารณะที่ไม่มีใครรู้ได้ในเวลาที่เผยแพร่ค่าผูกมัด เช่น ผลสลากกินแบ่งรัฐบาลของงวดที่ระบุไว้"))
 
 
 class VerificationSerializer(serializers.Serializer):
@@ -70,7 +91,8 @@ class AssessorDrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_fields = ["application", "outcome"]
 
     def get_queryset(self):
-        return draws.draws_for(self.request.user).select_related("drawn_by").order_by("pk")
+        return draws.draws_for(self.request.user).select_related(
+            "drawn_by", "commitment").order_by("pk")
 
     def get_object(self) -> AssessorDraw:
         found = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
@@ -86,11 +108,20 @@ class AssessorDrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             pk=data.validated_data["application"]).first()
         if application is None:
             raise NotFound(_("ไม่พบคำขอนี้ หรือคุณไม่มีสิทธิ์เข้าถึง"))
-        draw = draws.draw_assessors(application=application, actor=request.user)
+        draw = draws.draw_assessors(application=application, actor=request.user,
+                                    public_value=data.validated_data["public_value"])
         body = AssessorDrawSerializer(draw).data
         if draw.outcome != "drawn":
             body["message"] = draws.short_pool_message(draw)
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def record(self, request, pk=None):
+        """The record as anyone checks it with ``tools/verify_draw.py`` (top-level keys
+        ``commitment``, ``seed``, ``public_value``, ``pool``, ``excluded``, ``picks``, … and
+        ``digest``)."""
+        return Response(draws.export_of(self.get_object()))
 
     @extend_schema(responses=VerificationSerializer)
     @action(detail=True, methods=["get"])
@@ -119,7 +150,8 @@ class InvitationSerializer(serializers.ModelSerializer):
         model = Invitation
         fields = ["id", "application", "applicant_name", "requested_standing",
                   "subject_area_name", "expert", "expert_name", "draw", "seat", "state",
-                  "state_display", "invited_at", "reply_by", "replied_at", "decline_reason",
+                  "state_display", "invited_at", "reply_by", "replied_at", "decline_kind",
+                  "decline_reason", "attestation_version", "attestation_sha256", "attested_at",
                   "score_due", "cancelled_at", "cancel_reason", "score_sheet"]
 
     def get_score_sheet(self, invitation) -> int | None:
@@ -129,6 +161,19 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 class InvitationReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+
+class AcceptSerializer(serializers.Serializer):
+    attest = serializers.BooleanField(default=False, help_text=_(
+        "ต้องเป็น true: ผู้ตอบรับรับรองว่าไม่มีส่วนได้เสียกับผู้ขอ ตามข้อความคำรับรองฉบับปัจจุบัน"))
+
+
+class DeclineSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DeclineKind.choices, default=DeclineKind.OTHER)
+    conflict_kind = serializers.ChoiceField(choices=ConflictKind.choices, required=False,
+                                            allow_null=True, default=None)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
+                                   default="")
 
 
 class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -157,21 +202,29 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def _done(self, invitation) -> Response:
         return Response(InvitationSerializer(self.get_queryset().get(pk=invitation.pk)).data)
 
-    @extend_schema(request=None, responses=InvitationSerializer)
+    @extend_schema(request=AcceptSerializer, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
+        """Accept, attesting no conflict of interest (``{"attest": true}``)."""
         invitation = self.get_object()
-        invitations.accept_invitation(invitation=invitation, actor=request.user)
+        data = AcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitations.accept_invitation(invitation=invitation, actor=request.user,
+                                      attested=data.validated_data["attest"])
         return self._done(invitation)
 
-    @extend_schema(request=InvitationReasonSerializer, responses=InvitationSerializer)
+    @extend_schema(request=DeclineSerializer, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
+        """Decline with a reason; ``kind=conflict`` with ``conflict_kind`` declares the relation
+        with the applicant, tells the office and refills the seat."""
         invitation = self.get_object()
-        data = InvitationReasonSerializer(data=request.data)
+        data = DeclineSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invitations.decline_invitation(invitation=invitation, actor=request.user,
-                                       reason=data.validated_data["reason"])
+                                       reason=data.validated_data["reason"],
+                                       kind=data.validated_data["kind"],
+                                       conflict_kind=data.validated_data["conflict_kind"])
         return self._done(invitation)
 
     @extend_schema(request=InvitationReasonSerializer, responses=InvitationSerializer)
@@ -261,17 +314,31 @@ class DecisionSerializer(serializers.ModelSerializer):
         fields = ["requested_standing", "threshold", "sides", "passed", "decided_at"]
 
 
+class CommitmentSerializer(serializers.ModelSerializer):
+    """A published commitment; its seed never (it is on the draw records once revealed)."""
+
+    class Meta:
+        model = DrawCommitment
+        fields = ["commitment", "created_at", "purpose", "public_source"]
+
+
 class AssessmentSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     person_name = serializers.CharField(source="person.full_name_th", read_only=True)
     sides = serializers.SerializerMethodField()
     scores = serializers.SerializerMethodField()
     decision = serializers.SerializerMethodField()
+    next_commitment = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
         fields = ["id", "person_name", "requested_standing", "state", "state_display", "sides",
-                  "scores", "decision"]
+                  "scores", "decision", "next_commitment"]
+
+    def get_next_commitment(self, application) -> dict | None:
+        """The commitment the next draw will use (published; the seed stays secret)."""
+        current = commitments.current_commitment(application)
+        return CommitmentSerializer(current).data if current else None
 
     def get_sides(self, application) -> list[int]:
         return list(rules.sides_for(application.requested_standing))
@@ -291,6 +358,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class AssessmentApproveSerializer(serializers.Serializer):
     meeting_ref = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    public_source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class PublicSourceSerializer(serializers.Serializer):
+    public_source = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -328,14 +400,30 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data = AssessmentApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         draws.approve_for_assessment(application=application, actor=request.user,
-                                     meeting_ref=data.validated_data.get("meeting_ref", ""))
+                                     meeting_ref=data.validated_data.get("meeting_ref", ""),
+                                     public_source=data.validated_data.get("public_source", ""))
         return Response(AssessmentSerializer(self._application()).data)
 
-    @extend_schema(request=None, responses={201: AssessorDrawSerializer})
+    @extend_schema(request=PublicSourceSerializer, responses={201: CommitmentSerializer})
+    @action(detail=True, methods=["post"])
+    def commitment(self, request, pk=None):
+        """Publish a new commitment for the next draw (when the last one was used)."""
+        application = self._application()
+        data = PublicSourceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        commitment = draws.publish_commitment(
+            application, actor=request.user,
+            public_source=data.validated_data.get("public_source", ""))
+        return Response(CommitmentSerializer(commitment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DrawValueSerializer, responses={201: AssessorDrawSerializer})
     @action(detail=True, methods=["post"])
     def draw(self, request, pk=None):
         application = self._application()
-        draw = draws.draw_assessors(application=application, actor=request.user)
+        data = DrawValueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        draw = draws.draw_assessors(application=application, actor=request.user,
+                                    public_value=data.validated_data["public_value"])
         body = AssessorDrawSerializer(draw).data
         if draw.outcome != "drawn":
             body["message"] = draws.short_pool_message(draw)

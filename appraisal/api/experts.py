@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -16,11 +17,13 @@ from accounts import scoping
 from accounts.scoping import Access
 from appraisal import imports as expert_imports
 from appraisal import selectors
+from appraisal.choices import ConflictKind
 from appraisal.models import (
+    ConflictDeclaration,
     Expert,
     SubjectArea,
 )
-from appraisal.services import experts
+from appraisal.services import conflicts, experts
 from personnel.choices import AcademicStanding
 
 NOT_FOUND = _("ไม่พบรายการนี้ หรือคุณไม่มีสิทธิ์เข้าถึง")
@@ -166,3 +169,83 @@ class ExpertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         code = status.HTTP_400_BAD_REQUEST if report.file_error or (
             report.problems and not report.written) else status.HTTP_200_OK
         return Response(body, status=code)
+
+
+# --- declared relations (conflicts of interest; issue 19) -------------------------------------
+
+class ConflictDeclarationSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    national_id = serializers.CharField(source="masked_national_id", read_only=True)
+    linked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConflictDeclaration
+        fields = ["id", "expert", "kind", "kind_display", "national_id", "first_name",
+                  "last_name", "linked", "until", "note", "source", "invitation", "declared_at",
+                  "withdrawn_at", "withdraw_reason"]
+
+    def get_linked(self, declaration) -> bool:
+        """Whether the person is found in the ก.พ.7 registry (who it is is not shown)."""
+        return declaration.person_id is not None
+
+
+class ConflictDeclareSerializer(serializers.Serializer):
+    expert = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ConflictKind.choices)
+    national_id = serializers.CharField(max_length=17, required=False, allow_blank=True)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    until = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ConflictDeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                                 viewsets.GenericViewSet):
+    """Relations declared on experts' records that keep them from assessing the person named:
+    those of the records the caller keeps, and the caller's own as an expert. ``POST`` declares
+    one (``expert`` and the person: a national ID, or a name); ``{id}/withdraw/`` withdraws
+    it with a reason. National IDs only masked."""
+
+    serializer_class = ConflictDeclarationSerializer
+    lookup_value_converter = "int"
+    filterset_fields = ["expert", "kind"]
+
+    def get_queryset(self):
+        user = self.request.user
+        kept = selectors.experts_for(user) if selectors.may_manage_experts(user) \
+            else Expert.objects.none()
+        return ConflictDeclaration.objects.filter(
+            Q(expert__in=kept) | Q(expert__user_id=user.pk)).order_by("pk")
+
+    def get_object(self) -> ConflictDeclaration:
+        found = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if found is None:
+            raise NotFound(NOT_FOUND)
+        return found
+
+    @extend_schema(request=ConflictDeclareSerializer,
+                   responses={201: ConflictDeclarationSerializer})
+    def create(self, request, *args, **kwargs):
+        data = ConflictDeclareSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        expert = Expert.objects.filter(pk=fields.pop("expert")).first()
+        if expert is None or not conflicts.may_declare(request.user, expert):
+            raise NotFound(NOT_FOUND)
+        declaration = conflicts.declare_conflict(actor=request.user, expert=expert, **fields)
+        return Response(ConflictDeclarationSerializer(declaration).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WithdrawSerializer, responses=ConflictDeclarationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        declaration = self.get_object()
+        data = WithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        declaration = conflicts.withdraw_conflict(actor=request.user, declaration=declaration,
+                                                  reason=data.validated_data["reason"])
+        return Response(ConflictDeclarationSerializer(declaration).data)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import scoping
 from accounts.scoping import Access
 from appraisal import selectors
+from appraisal.choices import ConflictKind, DeclineKind
 from appraisal.models import SubjectArea
 from personnel.choices import AcademicStanding
 
@@ -103,9 +104,65 @@ class ImportForm(forms.Form):
                                         required=False)
 
 
+# What the pages say about the public value of a draw (docs/assessment-rules.md §1.2)
+PUBLIC_VALUE_HELP = _(
+    "ค่าสาธารณะคือข้อความหรือตัวเลขที่ทุกคนตรวจสอบได้ และไม่มีใครรู้ได้ในเวลาที่เผยแพร่ค่าผูกมัด "
+    "เช่น ผลสลากกินแบ่งรัฐบาลรางวัลที่ 1 ของงวดที่ระบุไว้ล่วงหน้า (งวดแรกที่ออกหลังเผยแพร่ค่าผูกมัด) "
+    "หรือตัวเลขที่ประธานจับสลากและประกาศในที่ประชุม ให้พิมพ์ตามที่ประกาศ พร้อมระบุที่มา "
+    "เช่น “สลากกินแบ่งรัฐบาล งวด 16 มีนาคม 2569 รางวัลที่ 1 845621” ห้ามใช้ค่าที่ผู้สุ่มเลือกเองได้")
+PUBLIC_SOURCE_HELP = _(
+    "ไม่บังคับ แต่ควรระบุล่วงหน้าว่าจะใช้ค่าสาธารณะจากแหล่งใด เช่น “สลากกินแบ่งรัฐบาลรางวัลที่ 1 "
+    "งวดแรกหลังวันประชุม” เพื่อไม่ให้ใครเลือกแหล่งภายหลังได้")
+
+
 class ApproveForm(forms.Form):
     meeting_ref = forms.CharField(label=_("การประชุมคณะกรรมการ (ครั้งที่/วันที่)"), max_length=200,
                                   required=False)
+    public_source = forms.CharField(label=_("แหล่งของค่าสาธารณะที่จะใช้สุ่ม"), max_length=300,
+                                    required=False, help_text=PUBLIC_SOURCE_HELP)
+
+
+class CommitmentForm(forms.Form):
+    public_source = forms.CharField(label=_("แหล่งของค่าสาธารณะที่จะใช้สุ่ม"), max_length=300,
+                                    required=False, help_text=PUBLIC_SOURCE_HELP)
+
+
+class DrawForm(forms.Form):
+    public_value = forms.CharField(label=_("ค่าสาธารณะ"), max_length=500,
+                                   help_text=PUBLIC_VALUE_HELP)
+
+
+class DeclineForm(forms.Form):
+    kind = forms.ChoiceField(label=_("เหตุที่ปฏิเสธ"), choices=DeclineKind.choices,
+                             initial=DeclineKind.OTHER, widget=forms.RadioSelect)
+    conflict_kind = forms.ChoiceField(
+        label=_("ความสัมพันธ์กับผู้ขอ (เมื่อมีส่วนได้เสีย)"), required=False,
+        choices=[("", "—"), *ConflictKind.choices])
+    reason = forms.CharField(label=_("เหตุผลที่ปฏิเสธ"), max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConflictForm(forms.Form):
+    kind = forms.ChoiceField(label=_("ความสัมพันธ์"), choices=ConflictKind.choices)
+    national_id = forms.CharField(label=_("เลขประจำตัวประชาชนของบุคคลนั้น"), max_length=17,
+                                  required=False,
+                                  help_text=_("ถ้าทราบ: ระบบใช้จับคู่กับผู้ขอรับการประเมินทุกคำขอ"))
+    first_name = forms.CharField(label=_("ชื่อ"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("นามสกุล"), max_length=150, required=False)
+    until = forms.DateField(
+        label=_("อยู่สถานศึกษาเดียวกันถึงวันที่"), required=False,
+        widget=forms.DateInput(attrs={**DATE, "class": "form-control"}, format="%Y-%m-%d"),
+        help_text=_("เฉพาะความสัมพันธ์ “ปฏิบัติงานในสถานศึกษาเดียวกัน” เว้นว่างถ้ายังอยู่ด้วยกัน"))
+    note = forms.CharField(label=_("หมายเหตุ"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "conflict_%s")  # beside the expert's form on one page
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select)
+                else "form-control")
 
 
 class ReasonForm(forms.Form):

@@ -14,6 +14,8 @@ from appraisal.models.applications import (
 from appraisal.models.assessment import (
     AssessmentDecision,
     AssessorDraw,
+    ConflictDeclaration,
+    DrawCommitment,
     Expert,
     Indicator,
     Invitation,
@@ -23,7 +25,8 @@ from appraisal.models.assessment import (
 from appraisal.models.pa import PAResult, pa3_path
 
 __all__ = [
-    "Application", "ApplicationEvent", "AssessmentDecision", "AssessorDraw", "EvidenceFile",
+    "Application", "ApplicationEvent", "AssessmentDecision", "AssessorDraw", "ConflictDeclaration",
+    "DrawCommitment", "EvidenceFile",
     "Expert", "Indicator", "Invitation", "PAResult", "QualificationCheck", "Rubric",
     "ScoreSheet", "SubjectArea", "Upload", "check_file_path", "evidence_path", "pa3_path",
 ]

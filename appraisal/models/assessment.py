@@ -7,15 +7,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts import national_id
 from accounts.models import Organization, ThaiNamesMixin
 from appraisal.choices import (
     SEAT_HOLDING_STATES,
+    ConflictKind,
+    DeclarationSource,
+    DeclineKind,
     DrawOutcome,
     InvitationState,
     Side,
 )
 from appraisal.models.applications import Application, SubjectArea
 from personnel.choices import AcademicStanding
+from personnel.models import Person
 
 # --- appraisal part 2: experts, the draw, invitations, score sheets (seed 004 steps 4–5) --------
 
@@ -92,6 +97,61 @@ class Expert(ThaiNamesMixin, models.Model):
             self.home_organization_name
 
 
+class DrawCommitment(models.Model):
+    """A secret seed and its published commitment, SHA-256 of the seed (issue 19; RFC 3797's
+    idea): made before anyone can know the public value that the draw will mix in, so that
+    nobody, the portal's operator included, can choose the picks. The seed stays on the server
+    and is shown nowhere until ``revealed_at`` (the draw that used it); then it is on every
+    record drawn with it. Made for an agenda item (``committees.AgendaItem.commitment``), or for
+    one application's next draw by the office. ``applications``: those it may be drawn for."""
+
+    seed = models.CharField(max_length=64, editable=False)
+    commitment = models.CharField(_("ค่าผูกมัด (SHA-256 ของเมล็ดสุ่ม)"), max_length=64,
+                                  unique=True)
+    purpose = models.CharField(_("ใช้สำหรับ"), max_length=300)
+    public_source = models.CharField(_("แหล่งของค่าสาธารณะที่จะใช้"), max_length=300,
+                                     blank=True)
+    applications = models.ManyToManyField(Application, related_name="draw_commitments",
+                                          blank=True, verbose_name=_("คำขอ"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("เผยแพร่ค่าผูกมัดเมื่อ"))
+    public_value = models.CharField(_("ค่าสาธารณะ"), max_length=500, blank=True)
+    public_value_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                        null=True, blank=True, related_name="+",
+                                        verbose_name=_("ผู้กรอกค่าสาธารณะ"))
+    public_value_at = models.DateTimeField(_("กรอกค่าสาธารณะเมื่อ"), null=True, blank=True)
+    revealed_at = models.DateTimeField(_("เปิดเผยเมล็ดสุ่มเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ค่าผูกมัดการสุ่ม")
+        verbose_name_plural = _("ค่าผูกมัดการสุ่ม")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(commitment__regex=r"^[0-9a-f]{64}$"),
+                                   name="draw_commitment_hex"),
+            models.CheckConstraint(condition=Q(seed__regex=r"^[0-9a-f]{64}$"),
+                                   name="draw_commitment_seed_hex"),
+            # revealed only by a draw, which needs the public value first
+            models.CheckConstraint(
+                condition=Q(revealed_at__isnull=True) | (~Q(public_value="") & Q(
+                    public_value_at__isnull=False)),
+                name="draw_commitment_revealed_after_value"),
+        ]
+
+    def __str__(self):  # never the seed
+        return self.commitment[:16]
+
+    @property
+    def revealed(self) -> bool:
+        return self.revealed_at is not None
+
+    @property
+    def revealed_seed(self) -> str | None:
+        """The seed once revealed, else None: the one way pages and the API read it."""
+        return self.seed if self.revealed_at is not None else None
+
+
 class AssessorDraw(models.Model):
     """The record of one random draw of assessors for an application (seed 004 step 4), kept so
     that anyone may recompute it (``appraisal.draw.verify_draw``): the facts of every expert in
@@ -116,6 +176,12 @@ class AssessorDraw(models.Model):
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+", verbose_name=_("ผู้สุ่ม"))
     drawn_at = models.DateTimeField(_("สุ่มเมื่อ"))
+    # issue 19: 1 = the values came from the server's generator; 2 = commit-reveal, from the
+    # commitment's seed and public value (``appraisal.rules.committed_values``)
+    version = models.PositiveSmallIntegerField(_("รูปแบบบันทึก"), default=1)
+    commitment = models.ForeignKey(DrawCommitment, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="draws",
+                                   verbose_name=_("ค่าผูกมัดการสุ่ม"))
 
     class Meta:
         verbose_name = _("การสุ่มคัดเลือกกรรมการประเมิน")
@@ -125,6 +191,8 @@ class AssessorDraw(models.Model):
             # two officers drawing at once cannot both write the same round
             models.UniqueConstraint(fields=["application", "sequence"],
                                     name="assessor_draw_sequence_unique"),
+            models.CheckConstraint(condition=Q(version=1) | Q(commitment__isnull=False),
+                                   name="assessor_draw_commit_reveal_has_commitment"),
         ]
 
     def __str__(self):
@@ -148,6 +216,13 @@ class Invitation(models.Model):
     reply_by = models.DateTimeField(_("ตอบรับภายใน"))
     replied_at = models.DateTimeField(_("ตอบเมื่อ"), null=True, blank=True)
     decline_reason = models.TextField(_("เหตุผลที่ปฏิเสธ"), blank=True)
+    decline_kind = models.CharField(_("เหตุที่ปฏิเสธ"), max_length=12,
+                                    choices=DeclineKind.choices, blank=True)
+    # the attestation of no conflict given on accepting (appraisal.rules.conflicts)
+    attestation_version = models.CharField(_("ฉบับของคำรับรอง"), max_length=20, blank=True)
+    attestation_sha256 = models.CharField(_("SHA-256 ของคำรับรอง"), max_length=64, blank=True)
+    attested_at = models.DateTimeField(_("รับรองว่าไม่มีส่วนได้เสียเมื่อ"), null=True,
+                                       blank=True)
     score_due = models.DateField(_("กำหนดส่งผลการประเมิน"), null=True, blank=True)
     last_reminded_on = models.DateField(_("เตือนล่าสุดเมื่อ"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("ยกเลิกเมื่อ"), null=True, blank=True)
@@ -169,11 +244,71 @@ class Invitation(models.Model):
                 name="invitation_one_holder_per_seat"),
             models.CheckConstraint(condition=Q(seat__gte=1, seat__lte=3),
                                    name="invitation_seat_range"),
+            models.CheckConstraint(
+                condition=Q(attested_at__isnull=True) | (~Q(attestation_version="") & Q(
+                    attestation_sha256__regex=r"^[0-9a-f]{64}$")),
+                name="invitation_attestation_whole"),
         ]
         indexes = [models.Index(fields=["state", "reply_by"], name="invitation_state_reply")]
 
     def __str__(self):
         return f"{self.expert} → {self.application_id} ({self.get_state_display()})"
+
+
+class ConflictDeclaration(models.Model):
+    """A declared relation of an expert with another person (issue 19): kin, spouse, a former
+    supervisor or subordinate, the same school (until a date). The person is a ก.พ.7 record, or
+    a national ID and a name for someone the registry does not link. The draw keeps the expert
+    from assessing that person (``appraisal.rules.conflicts``). Withdrawn, not deleted."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="conflicts",
+                               verbose_name=_("ผู้ทรงคุณวุฒิ"))
+    kind = models.CharField(_("ความสัมพันธ์"), max_length=20, choices=ConflictKind.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("บุคคล (ในทะเบียน ก.พ.7)"))
+    national_id = models.CharField(_("เลขประจำตัวประชาชน"), max_length=13, null=True,
+                                   blank=True)
+    first_name = models.CharField(_("ชื่อ"), max_length=150, blank=True)
+    last_name = models.CharField(_("นามสกุล"), max_length=150, blank=True)
+    until = models.DateField(_("ถึงวันที่"), null=True, blank=True)
+    note = models.TextField(_("หมายเหตุ"), blank=True)
+    source = models.CharField(_("ที่มา"), max_length=10, choices=DeclarationSource.choices)
+    invitation = models.ForeignKey(Invitation, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("คำเชิญที่ปฏิเสธ"))
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("ผู้แจ้ง"))
+    declared_at = models.DateTimeField(_("แจ้งเมื่อ"))
+    withdrawn_at = models.DateTimeField(_("ถอนเมื่อ"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    withdraw_reason = models.TextField(_("เหตุผลที่ถอน"), blank=True)
+
+    class Meta:
+        verbose_name = _("ความสัมพันธ์ที่อาจมีส่วนได้เสีย")
+        verbose_name_plural = _("ความสัมพันธ์ที่อาจมีส่วนได้เสีย")
+        ordering = ["expert_id", "-declared_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(national_id__isnull=False) | (
+                    ~Q(first_name="") & ~Q(last_name="")),
+                name="conflict_names_someone"),
+            models.CheckConstraint(
+                condition=Q(national_id__isnull=True) | Q(national_id__regex=r"^[0-9]{13}$"),
+                name="conflict_national_id_13_digits"),
+        ]
+        indexes = [models.Index(fields=["expert", "withdrawn_at"], name="conflict_expert_open")]
+
+    def __str__(self):
+        return f"{self.expert_id}: {self.get_kind_display()}"
+
+    @property
+    def masked_national_id(self) -> str:
+        return national_id.mask(self.national_id)
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
 
 
 class Rubric(models.Model):

@@ -37,6 +37,14 @@ from appraisal.rules.common import (  # noqa: F401
     Verdict,
     next_standing,
 )
+from appraisal.rules.conflicts import (  # noqa: F401
+    ATTESTATION_VERSION,
+    CONFLICT_RULES,
+    CONFLICT_YEARS,
+    attestation_sha256,
+    attestation_text,
+    conflict_reason,
+)
 from appraisal.rules.decision import (  # noqa: F401
     ASSESSORS,
     ASSESSORS_NEEDED,
@@ -59,6 +67,12 @@ from appraisal.rules.discipline import (  # noqa: F401
 )
 from appraisal.rules.draw import (  # noqa: F401
     EXCLUSION_REASONS,
+    METHOD,
+    RECORD_COMMIT_REVEAL,
+    RECORD_LEGACY,
+    canonical_public_value,
+    commitment_of,
+    committed_values,
     draw_values,
     exclusion_reason,
     picks_from_values,

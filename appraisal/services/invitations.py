@@ -8,10 +8,16 @@ States (``InvitationState``)::
         ├──(reply_by passed, beat)──▶ timed_out
         └──cancel (office)──▶ cancelled ◀─┘ (before the sheet is submitted)
 
-Accepting gives the assessor a django-guardian grant ``appraisal.view_application`` on that one
-application (``selectors.applications_for`` reads it): the applicant's data and evidence, from
-whatever province the assessor is in. Cancelling takes it back. Three accepted invitations make
-the application "assessors complete"."""
+Accepting needs the attestation of no conflict of interest (issue 19; the Thai text of
+``appraisal.rules.conflicts.ATTESTATIONS``), kept with the acceptance: its version, the SHA-256
+of its text, the time. It gives the assessor a django-guardian grant
+``appraisal.view_application`` on that one application (``selectors.applications_for`` reads
+it): the applicant's data and evidence, from whatever province the assessor is in. Cancelling
+takes it back. Three accepted invitations make the application "assessors complete".
+
+Declining for a conflict of interest is its own reason (``DeclineKind.CONFLICT``): the relation
+is declared on the expert's record (``conflicts.declare_from_decline``), the office hears of it
+on the bell and by email, and the seat is drawn again."""
 
 from __future__ import annotations
 
@@ -30,8 +36,16 @@ from accounts import audit, scoping
 from accounts.exceptions import NotAllowed
 from accounts.notify import notify
 from accounts.scoping import Access
-from appraisal.choices import ApplicationAction, ApplicationState, InvitationState
+from appraisal import rules
+from appraisal.choices import (
+    ApplicationAction,
+    ApplicationState,
+    ConflictKind,
+    DeclineKind,
+    InvitationState,
+)
 from appraisal.models import Application, Invitation, ScoreSheet
+from appraisal.services import conflicts
 from appraisal.services import draw as draws
 
 VIEW_APPLICATION = "appraisal.view_application"
@@ -112,23 +126,34 @@ def _reply_event(application, invitation, actor, **data) -> None:
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, *, actor) -> Invitation:
-    """The invited expert accepts: the grant on the application, an empty score sheet, the
-    scoring deadline; the third acceptance makes the application "assessors complete"."""
+def accept_invitation(invitation: Invitation, *, actor, attested: bool = False) -> Invitation:
+    """The invited expert accepts, attesting that they have no conflict of interest with the
+    applicant (``attested``; the attestation is kept with the acceptance): the grant on the
+    application, an empty score sheet, the scoring deadline; the third acceptance makes the
+    application "assessors complete"."""
     invitation, application = _lock_invitation(invitation)
     _require_expert(actor, invitation)
     now = timezone.now()
     _require_awaiting(invitation, now)
     if application.state != ApplicationState.PANEL_APPROVED:
         raise ValidationError(_("คำขอนี้ไม่อยู่ในขั้นตอนรอกรรมการตอบรับแล้ว"))
+    if not attested:
+        raise ValidationError({"attest": _(
+            "กรุณาอ่านและยืนยันคำรับรองว่าท่านไม่มีส่วนได้เสียกับผู้ขอ ก่อนตอบรับ "
+            "(ถ้ามีส่วนได้เสีย กรุณาปฏิเสธโดยเลือกเหตุ “มีส่วนได้เสียกับผู้ขอ”)")})
     invitation.state = InvitationState.ACCEPTED
     invitation.replied_at = now
     invitation.score_due = timezone.localdate(now) + datetime.timedelta(
         days=settings.ASSESSMENT_SCORING_DAYS)
-    invitation.save(update_fields=["state", "replied_at", "score_due"])
+    invitation.attestation_version = rules.ATTESTATION_VERSION
+    invitation.attestation_sha256 = rules.attestation_sha256(rules.ATTESTATION_VERSION)
+    invitation.attested_at = now
+    invitation.save(update_fields=["state", "replied_at", "score_due", "attestation_version",
+                                   "attestation_sha256", "attested_at"])
     ScoreSheet.objects.get_or_create(invitation=invitation)
     assign_perm(VIEW_APPLICATION, actor, application)
-    _reply_event(application, invitation, actor)
+    _reply_event(application, invitation, actor, attestation=invitation.attestation_version,
+                 attestation_sha256=invitation.attestation_sha256)
     accepted = application.invitations.filter(state=InvitationState.ACCEPTED).count()
     if accepted == len(draws.SEATS):
         before = application.state
@@ -144,20 +169,49 @@ def accept_invitation(invitation: Invitation, *, actor) -> Invitation:
 
 
 @transaction.atomic
-def decline_invitation(invitation: Invitation, *, actor, reason: str) -> Invitation:
-    """The invited expert declines with a reason; the seat is drawn again."""
+def decline_invitation(invitation: Invitation, *, actor, reason: str,
+                       kind: str = DeclineKind.OTHER,
+                       conflict_kind: str | None = None) -> Invitation:
+    """The invited expert declines with a reason; the seat is drawn again. ``kind`` =
+    ``DeclineKind.CONFLICT``: a conflict of interest with the applicant (``conflict_kind``, a
+    ``ConflictKind``), declared on the expert's record, and the office is told on the bell and
+    by email."""
     invitation, application = _lock_invitation(invitation)
     _require_expert(actor, invitation)
     now = timezone.now()
     _require_awaiting(invitation, now)
     reason = (reason or "").strip()
-    if not reason:
+    if kind not in DeclineKind.values:
+        raise ValidationError({"kind": _("กรุณาเลือกเหตุที่ปฏิเสธ")})
+    conflict = kind == DeclineKind.CONFLICT
+    if conflict and conflict_kind not in ConflictKind.values:
+        raise ValidationError({"conflict_kind": _("กรุณาเลือกความสัมพันธ์กับผู้ขอ")})
+    if not reason and not conflict:
         raise ValidationError({"reason": _("กรุณาระบุเหตุผลที่ปฏิเสธ")})
+    reason = reason or str(ConflictKind(conflict_kind).label)
     invitation.state = InvitationState.DECLINED
     invitation.replied_at = now
     invitation.decline_reason = reason
-    invitation.save(update_fields=["state", "replied_at", "decline_reason"])
-    _reply_event(application, invitation, actor, reason_given=True)
+    invitation.decline_kind = kind
+    invitation.save(update_fields=["state", "replied_at", "decline_reason", "decline_kind"])
+    declared = None
+    if conflict:
+        declared = conflicts.declare_from_decline(actor=actor, invitation=invitation,
+                                                  kind=conflict_kind, note=reason)
+    _reply_event(application, invitation, actor, reason_given=True, decline_kind=kind,
+                 conflict_kind=conflict_kind or "",
+                 declaration=declared.pk if declared else None)
+    if conflict:
+        notify(draws.office_people(application),
+               _("กรรมการปฏิเสธเพราะมีส่วนได้เสีย: %(name)s") % {
+                   "name": application.person.full_name_th},
+               _("%(expert)s ปฏิเสธการเป็นกรรมการคนที่ %(seat)d ของ %(name)s เพราะมีส่วนได้เสีย "
+                 "(%(kind)s): %(reason)s ความสัมพันธ์นี้บันทึกไว้ในบัญชีรายชื่อแล้ว "
+                 "การสุ่มครั้งต่อไปจะไม่สุ่มผู้ทรงคุณวุฒิท่านนี้ให้ผู้ขอรายนี้อีก") % {
+                   "expert": invitation.expert.full_name_th, "seat": invitation.seat,
+                   "name": application.person.full_name_th,
+                   "kind": ConflictKind(conflict_kind).label, "reason": reason},
+               draws.application_url(application), email=True)
     _freed(application, invitation, _("%(expert)s ปฏิเสธคำเชิญ: %(reason)s") % {
         "expert": invitation.expert.full_name_th, "reason": reason})
     return invitation

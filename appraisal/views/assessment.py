@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,16 +19,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from appraisal import rules, selectors
-from appraisal.choices import DrawOutcome, InvitationState, Side
+from appraisal.choices import ConflictKind, DrawOutcome, InvitationState, Side
 from appraisal.forms.assessment import (
     ApproveForm,
+    CommitmentForm,
+    DeclineForm,
+    DrawForm,
     ReasonForm,
 )
 from appraisal.models import Application, AssessorDraw, Invitation, ScoreSheet
-from appraisal.services import checks, invitations, scoring
+from appraisal.services import checks, commitments, invitations, scoring
 from appraisal.services import draw as draws
 from core import kept
 from core.html import table_rows
@@ -98,11 +103,30 @@ def assessment_approve(request, pk):
     form.is_valid()
     try:
         draws.approve_for_assessment(application, actor=request.user,
-                                     meeting_ref=form.cleaned_data.get("meeting_ref", ""))
+                                     meeting_ref=form.cleaned_data.get("meeting_ref", ""),
+                                     public_source=form.cleaned_data.get("public_source", ""))
     except ValidationError as error:
         show_errors(request, error)
     else:
-        messages.success(request, _("บันทึกการอนุมัติแต่งตั้งคณะกรรมการประเมินแล้ว"))
+        messages.success(request, _("บันทึกการอนุมัติแต่งตั้งคณะกรรมการประเมินแล้ว และเผยแพร่ค่าผูกมัด"
+                                    "สำหรับการสุ่มแล้ว"))
+    return _back(application.pk)
+
+
+@login_required
+@require_POST
+def assessment_commit(request, pk):
+    """A new commitment for the application's next draw (the last one was used)."""
+    application = _application_ornot_found(request.user, pk)
+    form = CommitmentForm(request.POST)
+    form.is_valid()
+    try:
+        draws.publish_commitment(application, actor=request.user,
+                                 public_source=form.cleaned_data.get("public_source", ""))
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("เผยแพร่ค่าผูกมัดสำหรับการสุ่มครั้งถัดไปแล้ว"))
     return _back(application.pk)
 
 
@@ -111,7 +135,8 @@ def assessment_approve(request, pk):
 def assessment_draw(request, pk):
     application = _application_ornot_found(request.user, pk)
     try:
-        draw = draws.draw_assessors(application, actor=request.user)
+        draw = draws.draw_assessors(application, actor=request.user,
+                                    public_value=request.POST.get("public_value", ""))
     except ValidationError as error:
         show_errors(request, error)
     else:
@@ -149,18 +174,22 @@ def draw_detail(request, pk):
         draw = draws.draw_for(request.user, pk)
     except AssessorDraw.DoesNotExist:
         raise not_found() from None
-    result = draws.verify_draw(draw)
     if request.GET.get("format") == "json":
-        response = JsonResponse({"record": draws.record_of(draw), "digest": draw.digest,
-                                 "verified": result.ok, "problems": result.problems},
+        # the record and its digest: what tools/verify_draw.py reads
+        response = JsonResponse(draws.export_of(draw),
                                 json_dumps_params={"ensure_ascii": False, "indent": 1})
         response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}.json"'
         return response
+    result = draws.verify_draw(draw)
     named = draws.experts_named(draw.candidates and [int(k) for k in draw.candidates])
-    excluded = [(named.get(int(k)), k, rules.EXCLUSION_REASONS.get(reason, reason))
+    excluded = [(named.get(int(k)), k, rules.EXCLUSION_REASONS.get(reason, reason),
+                 _conflict_facts(reason, draw.candidates.get(k) or {}))
                 for k, reason in sorted(draw.excluded.items(), key=lambda kv: int(kv[0]))]
     return render(request, "appraisal/draw_detail.html", {
         "draw": draw, "application": draw.application, "result": result,
+        "commitment": draw.commitment, "method": rules.METHOD,
+        "legacy": draw.version == rules.RECORD_LEGACY,
+        "refill": draw.drawn_by_id is None and draw.trigger.startswith("refill:"),
         "pool": [(i, named.get(i)) for i in draw.pool],
         "picks": [(seat, named.get(e), value) for seat, e, value in
                   zip(draw.seats, draw.picks, draw.values, strict=False)],
@@ -168,6 +197,34 @@ def draw_detail(request, pk):
         "short_message": draws.short_pool_message(draw)
         if draw.outcome == DrawOutcome.POOL_TOO_SMALL else "",
     })
+
+
+def _conflict_facts(reason: str, facts: dict) -> str:
+    """The recorded facts behind a conflict exclusion, in a line (the record holds them)."""
+    if reason not in rules.CONFLICT_RULES:
+        return ""
+    if reason == "school_history":
+        return "; ".join(_("%(school)s ตั้งแต่ %(start)s ถึง %(end)s") % {
+            "school": p["school"], "start": p["from"], "end": p["to"] or _("ปัจจุบัน")}
+            for p in facts.get("school_periods", []))
+    return "; ".join(_("แจ้งความสัมพันธ์เลขที่ %(id)s (%(kind)s) จับคู่ด้วย%(match)s") % {
+        "id": d["relation"], "kind": ConflictKind(d["kind"]).label,
+        "match": MATCHED_BY.get(d["match"], d["match"])} for d in facts.get("declared", []))
+
+
+MATCHED_BY = {"person": gettext_lazy("ทะเบียน ก.พ.7"),
+              "national_id": gettext_lazy("เลขประจำตัวประชาชน"),
+              "name": gettext_lazy("ชื่อและนามสกุล")}
+
+
+@login_required
+@require_safe
+def draw_verifier(request):
+    """tools/verify_draw.py, for anyone who wants to check a draw on their own computer."""
+    path = settings.BASE_DIR / "tools" / "verify_draw.py"
+    response = HttpResponse(path.read_bytes(), content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
+    return response
 
 
 @login_required
@@ -217,6 +274,8 @@ def assessor_queue(request):
                              "badge": done if i.sheet__submitted_at else open_})
     return render(request, "appraisal/assessor_queue.html", {
         "awaiting": awaiting, "accepted": accepted,
+        # invited at all means in the registry (no query more: the page's budget is 4)
+        "is_expert": bool(awaiting or accepted),
         "awaiting_html": table_rows(AWAITING_ROW, awaiting),
         "accepted_html": table_rows(ACCEPTED_ROW, accepted),
     })
@@ -247,7 +306,11 @@ def invitation_detail(request, pk):
         "invitation": invitation, "application": invitation.application,
         "can_reply": invitation.state == InvitationState.AWAITING
         and invitation.reply_by >= timezone.now(),
-        "reason_form": ReasonForm(),
+        "decline_form": DeclineForm(),
+        # the text the assessor attests to, as it is kept (its translation only to read)
+        "attestation": _(rules.attestation_text(invitation.attestation_version
+                                                or rules.ATTESTATION_VERSION)),
+        "attestation_version": invitation.attestation_version or rules.ATTESTATION_VERSION,
     })
 
 
@@ -259,17 +322,22 @@ def invitation_reply(request, pk, answer):
     invitation = _own_invitation(request.user, pk)
     try:
         if answer == "accept":
-            invitations.accept_invitation(invitation, actor=request.user)
+            invitations.accept_invitation(invitation, actor=request.user,
+                                          attested=bool(request.POST.get("attest")))
         else:
-            invitations.decline_invitation(invitation, actor=request.user,
-                                           reason=request.POST.get("reason", ""))
+            invitations.decline_invitation(
+                invitation, actor=request.user, reason=request.POST.get("reason", ""),
+                kind=request.POST.get("kind") or "other",
+                conflict_kind=request.POST.get("conflict_kind") or None)
     except ValidationError as error:
         show_errors(request, error)
         return redirect("invitation_detail", invitation.pk)
     if answer == "accept":
         messages.success(request, _("ตอบรับแล้ว ท่านเปิดข้อมูลและหลักฐานของผู้ขอ และบันทึกผลการประเมินได้"))
         return redirect("assessor_application", invitation.pk)
-    messages.success(request, _("ปฏิเสธคำเชิญแล้ว"))
+    messages.success(request, _("ปฏิเสธคำเชิญแล้ว") if request.POST.get("kind") != "conflict"
+                     else _("ปฏิเสธคำเชิญแล้ว และบันทึกความสัมพันธ์ที่มีส่วนได้เสียกับผู้ขอไว้แล้ว "
+                            "หน่วยงานจะสุ่มกรรมการแทน"))
     return redirect("assessor_queue")
 
 
@@ -410,13 +478,19 @@ def section_context(user, application: Application) -> dict:
     can_run = draws.may_run_assessment(user, application)
     invites = list(application.invitations.select_related("expert", "draw").order_by(
         "seat", "invited_at", "pk"))
+    vacant = application.state == "panel_approved" and bool(draws.vacant_seats(application))
+    commitment = commitments.current_commitment(application) \
+        if application.state == "panel_approved" else None
     context.update(
         show=True, office=True,
         can_run=can_run and application.state in (
             "qualified", "panel_approved", "assessors_complete"),
         can_approve=can_run and application.state == "qualified",
-        can_draw=can_run and application.state == "panel_approved"
-        and bool(draws.vacant_seats(application)),
+        commitment=commitment,
+        can_draw=can_run and vacant and commitment is not None,
+        can_commit=can_run and vacant and commitment is None,
+        draw_form=DrawForm(), commitment_form=CommitmentForm(),
+        declared=draws.declared_against(application),
         invitations=invites,
         holding={InvitationState.AWAITING, InvitationState.ACCEPTED},
         draws=list(application.draws.order_by("sequence")),

@@ -1,5 +1,7 @@
 """The expert registry's pages (บัญชีรายชื่อผู้ทรงคุณวุฒิ): the list, the form, "invite to the
-portal", the import from Excel/CSV and its template. For the DLA and province admins only."""
+portal", the import from Excel/CSV and its template, for the DLA and province admins only; and
+the declared relations that may make a conflict of interest (issue 19), on the expert's page for
+the keepers and on "my relations" for the expert themself."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -17,12 +20,14 @@ from accounts.exceptions import NotAllowed
 from appraisal import imports as expert_imports
 from appraisal import selectors
 from appraisal.forms.assessment import (
+    ConflictForm,
     ExpertFilterForm,
     ExpertForm,
     ImportForm,
+    ReasonForm,
 )
-from appraisal.models import Expert
-from appraisal.services import experts
+from appraisal.models import ConflictDeclaration, Expert
+from appraisal.services import conflicts, experts
 from core.views import not_found, show_errors
 from personnel.choices import AcademicStanding
 
@@ -84,7 +89,10 @@ def _expert_form_page(request, expert: Expert | None):
         else:
             messages.success(request, _("บันทึกข้อมูลผู้ทรงคุณวุฒิแล้ว"))
             return redirect("expert_edit", saved.pk)
-    return render(request, "appraisal/expert_form.html", {"form": form, "expert": expert})
+    return render(request, "appraisal/expert_form.html", {
+        "form": form, "expert": expert,
+        "conflicts": list(conflicts.conflicts_of(expert)) if expert else [],
+        "conflict_form": ConflictForm(), "reason_form": ReasonForm()})
 
 
 @login_required
@@ -151,3 +159,69 @@ def expert_import_template(request):
     return response
 
 
+
+
+# --- declared relations (conflicts of interest) -------------------------------------------------
+
+def _declare(request, expert: Expert) -> None:
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return
+    try:
+        conflicts.declare_conflict(actor=request.user, expert=expert, **form.cleaned_data)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("บันทึกความสัมพันธ์แล้ว ระบบจะไม่สุ่มผู้ทรงคุณวุฒิท่านนี้ให้ประเมิน"
+                                    "บุคคลนั้น"))
+
+
+@login_required
+@require_POST
+def conflict_add(request, pk):
+    """A keeper declares a relation on the expert's record."""
+    _require_manager(request.user)
+    try:
+        expert = selectors.expert_for(request.user, pk)
+    except Expert.DoesNotExist:
+        raise not_found() from None
+    _declare(request, expert)
+    return redirect(reverse("expert_edit", args=[expert.pk]) + "#conflicts")
+
+
+@login_required
+@require_POST
+def conflict_withdraw(request, pk):
+    """A keeper withdraws a relation; the expert their own declaration."""
+    declaration = ConflictDeclaration.objects.select_related("expert").filter(pk=pk).first()
+    if declaration is None or not conflicts.may_declare(request.user, declaration.expert):
+        raise not_found()
+    try:
+        conflicts.withdraw_conflict(actor=request.user, declaration=declaration,
+                                    reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        show_errors(request, error)
+    except NotAllowed:
+        raise not_found() from None
+    else:
+        messages.success(request, _("ถอนความสัมพันธ์แล้ว"))
+    if conflicts.is_own(request.user, declaration.expert):
+        return redirect("my_conflicts")
+    return redirect(reverse("expert_edit", args=[declaration.expert_id]) + "#conflicts")
+
+
+@login_required
+def my_conflicts(request):
+    """The expert's own declared relations, and a form to declare one."""
+    expert = Expert.objects.filter(user=request.user).first()
+    if expert is None:
+        raise not_found(_("ท่านไม่ได้อยู่ในบัญชีรายชื่อผู้ทรงคุณวุฒิ"))
+    if request.method == "POST":
+        _declare(request, expert)
+        return redirect("my_conflicts")
+    return render(request, "appraisal/my_conflicts.html", {
+        "expert": expert, "conflicts": list(conflicts.conflicts_of(expert)),
+        "conflict_form": ConflictForm(), "reason_form": ReasonForm()})

@@ -15,13 +15,15 @@ from accounts.models import Organization, User
 from accounts.rules import OrgKind, Role
 from appraisal.choices import ApplicationState
 from appraisal.models import Application, Expert, SubjectArea
+from appraisal.services import commitments, invitations, scoring
 from appraisal.services import draw as draws
-from appraisal.services import invitations, scoring
 from personnel.choices import AcademicStanding
 from tests.appraisal.factories import add_valid_files, make_application
 from tests.factories import PersonFactory, UserFactory, make_org
 
 _names = itertools.count(1)
+# the public value the tests draw with (at the draw someone types the lottery's result)
+PUBLIC_VALUE = "ผลสลากกินแบ่งรัฐบาล งวดวันที่ 1 มีนาคม 2569 รางวัลที่ 1 845621"
 ALL_STANDINGS = [s for s in AcademicStanding.values if s != AcademicStanding.NONE]
 
 
@@ -65,8 +67,9 @@ def approved_application(side, *, person=None, standing=AcademicStanding.PROFESS
                          state=ApplicationState.PANEL_APPROVED, prepare=None,
                          **fields) -> Application:
     """A certified application of ``side`` (its own applicant unless ``person``), approved for
-    assessment, with valid evidence. ``prepare(application)`` runs before the certification
-    freezes its files."""
+    assessment, with valid evidence and, once approved, a published commitment for its first
+    draw (as ``approve_for_assessment`` makes one). ``prepare(application)`` runs before the
+    certification freezes its files."""
     person = person or PersonFactory(organization=side.school,
                                      user=UserFactory(first_name="ผู้ขอ"),
                                      last_name=f"ผู้ขอประเมิน {side.school.name}")
@@ -81,21 +84,35 @@ def approved_application(side, *, person=None, standing=AcademicStanding.PROFESS
         round_no=1, filed_on=today, entered_on=today, state=state,
         certified_at=timezone.now(), certified_by=side.users[Role.LAO_ADMIN])
     application.refresh_from_db()
+    if state == ApplicationState.PANEL_APPROVED:
+        publish(application)
     return application
+
+
+def publish(application, *, when=None):
+    """A new commitment bound to ``application``, published ``when`` (a minute ago: it must
+    come before the public value)."""
+    commitment = commitments.new_commitment(actor=None, purpose="ทดสอบ",
+                                            applications=[application])
+    when = when or timezone.now() - datetime.timedelta(minutes=1)
+    type(commitment).objects.filter(pk=commitment.pk).update(created_at=when)
+    commitment.created_at = when
+    return commitment
 
 
 def drawn(side, *, pool: int = 5, **kwargs):
     """An approved application of ``side`` with ``pool`` eligible experts and a first draw."""
     application = approved_application(side, **kwargs)
     experts = expert_pool(side.province, pool)
-    draw = draws.draw_assessors(application, actor=side.users[Role.OFFICER])
+    draw = draws.draw_assessors(application, actor=side.users[Role.OFFICER],
+                                public_value=PUBLIC_VALUE)
     return application, experts, draw
 
 
 def accept_all(application) -> list:
     rows = list(application.invitations.filter(state="awaiting").select_related("expert__user"))
     for invitation in rows:
-        invitations.accept_invitation(invitation, actor=invitation.expert.user)
+        invitations.accept_invitation(invitation, actor=invitation.expert.user, attested=True)
     return rows
 
 
@@ -120,15 +137,27 @@ def _walker_application(side) -> Application:
                            last_name=f"ผู้ประเมินตัวอย่าง {side.school.name}")
     application = approved_application(side, person=person)
     expert_pool(side.province, 3)
-    draws.draw_assessors(application, actor=side.users[Role.OFFICER])
+    draws.draw_assessors(application, actor=side.users[Role.OFFICER],
+                                public_value=PUBLIC_VALUE)
     first = application.invitations.order_by("seat").select_related("expert__user").first()
-    invitations.accept_invitation(first, actor=first.expert.user)
+    invitations.accept_invitation(first, actor=first.expert.user, attested=True)
     return application
 
 
 def expert_of(side) -> Expert:
     _walker_application(side)
     return Expert.objects.filter(organization=side.province).order_by("pk").first()
+
+
+def conflict_of(side):
+    """A relation declared on side A's expert (made once)."""
+    from appraisal.models import ConflictDeclaration
+
+    expert = expert_of(side)
+    return ConflictDeclaration.objects.filter(expert=expert).first() or \
+        ConflictDeclaration.objects.create(
+            expert=expert, kind="kin", first_name="ญาติ", last_name="ตัวอย่าง",
+            source="registry", declared_at=timezone.now())
 
 
 def assessment_of(side) -> Application:

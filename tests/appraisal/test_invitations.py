@@ -44,7 +44,7 @@ def test_accepting_grants_exactly_the_assigned_application(world):
     first = invited(application)[0]
     user = first.expert.user
     assert not selectors.applications_for(user).filter(pk=application.pk).exists()
-    invitations.accept_invitation(first, actor=user)
+    invitations.accept_invitation(first, actor=user, attested=True)
     first.refresh_from_db()
     assert first.state == InvitationState.ACCEPTED
     assert first.score_due == timezone.localdate() + datetime.timedelta(days=30)
@@ -59,10 +59,10 @@ def test_the_third_acceptance_makes_the_application_complete(world):
     application, _pool, _draw = drawn(world.a)
     rows = invited(application)
     for invitation in rows[:2]:
-        invitations.accept_invitation(invitation, actor=invitation.expert.user)
+        invitations.accept_invitation(invitation, actor=invitation.expert.user, attested=True)
     application.refresh_from_db()
     assert application.state == ApplicationState.PANEL_APPROVED
-    invitations.accept_invitation(rows[2], actor=rows[2].expert.user)
+    invitations.accept_invitation(rows[2], actor=rows[2].expert.user, attested=True)
     application.refresh_from_db()
     assert application.state == ApplicationState.ASSESSORS_COMPLETE
     assert Notification.objects.filter(
@@ -74,16 +74,16 @@ def test_only_the_invited_expert_replies_and_only_in_time(world):
     first, second = invited(application)[:2]
     for stranger in (second.expert.user, world.a.users[Role.OFFICER], application.person.user):
         with pytest.raises(NotAllowed):
-            invitations.accept_invitation(first, actor=stranger)
+            invitations.accept_invitation(first, actor=stranger, attested=True)
     Invitation.objects.filter(pk=first.pk).update(
         reply_by=timezone.now() - datetime.timedelta(minutes=1))
     with pytest.raises(ValidationError, match="หมดเวลา"):
-        invitations.accept_invitation(first, actor=first.expert.user)
+        invitations.accept_invitation(first, actor=first.expert.user, attested=True)
     with pytest.raises(ValidationError, match="เหตุผล"):
         invitations.decline_invitation(second, actor=second.expert.user, reason="  ")
-    invitations.accept_invitation(second, actor=second.expert.user)
+    invitations.accept_invitation(second, actor=second.expert.user, attested=True)
     with pytest.raises(ValidationError, match="ตอบรับแล้ว"):
-        invitations.accept_invitation(second, actor=second.expert.user)
+        invitations.accept_invitation(second, actor=second.expert.user, attested=True)
 
 
 def test_a_decline_is_refilled_by_a_new_draw_under_the_same_rules(world):
@@ -172,7 +172,7 @@ def test_the_assessor_from_another_province_reads_the_evidence(world):
     client = client_of(user)
     assert client.get(url).status_code == 404  # not before accepting
     assert client.get(reverse("assessor_application", args=[first.pk])).status_code == 404
-    invitations.accept_invitation(first, actor=user)
+    invitations.accept_invitation(first, actor=user, attested=True)
     page = client.get(reverse("assessor_application", args=[first.pk]))
     assert page.status_code == 200
     assert 'data-testid="evidence-video"' in page.content.decode()
@@ -202,7 +202,13 @@ def test_the_pages_of_the_invited_expert(world):
     # another expert's invitation is not there
     assert client.get(reverse("invitation_detail", args=[second.pk])).status_code == 404
     assert client.post(reverse("invitation_reply", args=[second.pk, "accept"])).status_code == 404
+    # without the attestation ticked: refused, back to the invitation, nothing changed
     response = client.post(reverse("invitation_reply", args=[first.pk, "accept"]))
+    assert response["Location"] == reverse("invitation_detail", args=[first.pk])
+    first.refresh_from_db()
+    assert first.state == InvitationState.AWAITING
+    response = client.post(reverse("invitation_reply", args=[first.pk, "accept"]),
+                           {"attest": "1"})
     assert response.status_code == 302
     assert response["Location"] == reverse("assessor_application", args=[first.pk])
     other = client_of(second.expert.user)
@@ -225,7 +231,7 @@ def test_the_office_section_shows_the_invitations(world):
     assert 'data-testid="draw-link"' in page
     # an assessor sees a link to their own sheet, never the invitations of the others
     first = invited(application)[0]
-    invitations.accept_invitation(first, actor=first.expert.user)
+    invitations.accept_invitation(first, actor=first.expert.user, attested=True)
     own = client_of(first.expert.user).get(
         reverse("application_detail", args=[application.pk])).content.decode()
     assert 'data-testid="own-score-sheet"' in own
@@ -349,5 +355,5 @@ def test_the_assessor_panel_counts_again_after_a_reply(world):
         return int(found.group(1)), int(found.group(2))
 
     assert panel() == (1, 0)
-    invitations.accept_invitation(first, actor=first.expert.user)
+    invitations.accept_invitation(first, actor=first.expert.user, attested=True)
     assert panel() == (0, 1)

@@ -227,7 +227,8 @@ def test_the_api_flow(world):
         expert = client_of(invitation.expert.user)
         mine = expert.get(reverse("api:invitation-list") + "?mine=1").json()
         assert [i["id"] for i in mine["results"]] == [invitation.pk]
-        accepted = expert.post(reverse("api:invitation-accept", args=[invitation.pk]))
+        accepted = expert.post(reverse("api:invitation-accept", args=[invitation.pk]),
+                               {"attest": True}, content_type="application/json")
         assert accepted.status_code == 200, accepted.content
         sheet_id = accepted.json()["score_sheet"]
         detail = expert.get(reverse("api:score-sheet-detail", args=[sheet_id])).json()

@@ -16,7 +16,7 @@ from committees import documents, selectors, services
 from committees.models import AgendaEntry, Decision, ItemKind
 from personnel.choices import AcademicStanding
 from personnel.models import PositionHistory
-from tests.appraisal.assessment_factories import approved_application, expert_pool
+from tests.appraisal.assessment_factories import PUBLIC_VALUE, approved_application, expert_pool
 from tests.committees.factories import applicant, assessed, committee_of, qualified
 from tests.factories import make_org
 
@@ -139,8 +139,12 @@ def test_panels_resolution_approves_defers_and_draws_when_asked(world):
     assert eligible == {drawn_now, deferred}
     item2 = services.create_item(actor=secretary(world.a), meeting=meeting(world.a, 6),
                                  kind=ItemKind.PANELS, applications=[drawn_now])
+    with pytest.raises(ValidationError, match="ค่าสาธารณะ"):  # drawn only with a public value
+        services.record_resolution(actor=secretary(world.a), item=item2,
+                                   decision=Decision.APPROVED, draw_now=True)
     services.record_resolution(actor=secretary(world.a), item=item2,
-                               decision=Decision.APPROVED, draw_now=True)
+                               decision=Decision.APPROVED, draw_now=True,
+                               public_value=PUBLIC_VALUE)
     drawn_now.refresh_from_db()
     assert drawn_now.state == ApplicationState.PANEL_APPROVED
     assert AssessorDraw.objects.filter(application=drawn_now, outcome="drawn").exists()

@@ -142,3 +142,35 @@ def test_the_demo_has_requests_on_their_way_through_the_real_services(seeded):
     call_command("seed_demo", stdout=io.StringIO())  # again: nothing more
     assert Application.objects.count() == 3
     assert Meeting.objects.count() == 1
+
+
+def test_the_demo_draws_are_revealed_commit_reveal_draws_that_verify(seeded, tmp_path):
+    """Issue 19: the agenda item published its commitment, the meeting's draw revealed the seed;
+    the records verify inside the portal and with tools/verify_draw.py; an expert who declared
+    a relation with the second applicant is left out of that draw by the rule; the accepting
+    assessors attested no conflict."""
+    import json
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from appraisal import rules
+    from appraisal.models import AssessorDraw, ConflictDeclaration, Invitation
+    from appraisal.services import draw as draws
+
+    records = list(AssessorDraw.objects.select_related("commitment").order_by("pk"))
+    assert len(records) == 2
+    assert all(d.version == rules.RECORD_COMMIT_REVEAL for d in records)
+    assert all(d.commitment.revealed_at is not None for d in records)
+    assert len({d.commitment_id for d in records}) == 1  # one item, one draw event
+    assert all(draws.verify_draw(d).ok for d in records)
+    declared = ConflictDeclaration.objects.get()
+    assert records[1].excluded[str(declared.expert_id)] == "former_supervisor"
+    assert all(i.attested_at for i in Invitation.objects.filter(state="accepted"))
+    path = tmp_path / "demo-draw.json"
+    path.write_text(json.dumps(draws.export_of(records[1]), ensure_ascii=False),
+                    encoding="utf-8")
+    result = subprocess.run([sys.executable, str(settings.BASE_DIR / "tools" / "verify_draw.py"),
+                             str(path)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout

@@ -51,6 +51,9 @@ def test_three_assessors_accept_score_and_the_office_sees_the_decision(
     page.goto(detail)
     page.get_by_label("การประชุมคณะกรรมการ (ครั้งที่/วันที่)").fill("ครั้งที่ 3/2569")
     page.get_by_test_id("assessment-approve").click()
+    # the commitment is published at the approval; the public value is entered at the draw
+    page.get_by_test_id("commitment-hex").wait_for()
+    page.get_by_test_id("public-value").fill("สลากกินแบ่งรัฐบาล งวด 16 มีนาคม 2569 รางวัลที่ 1 845621")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("assessment-draw").click()
     page.get_by_test_id("invitations").wait_for()
@@ -69,6 +72,7 @@ def test_three_assessors_accept_score_and_the_office_sees_the_decision(
         log_in(expert.user, on=assessor)
         assessor.goto(reverse("assessor_queue"))
         assessor.get_by_test_id("awaiting-row").get_by_role("link").click()
+        assessor.get_by_test_id("attest").check()  # no conflict of interest, attested
         assessor.get_by_test_id("invitation-accept").click()
         assessor.wait_for_url(re.compile(r"/application/$"))
         invitation_pk = int(re.search(r"/invitations/(\d+)/", assessor.url).group(1))

@@ -72,14 +72,18 @@ def test_the_secretary_takes_applications_through_the_committee(
     page.wait_for_url(re.compile(r"/committees/items/\d+/$"))
     docx = Document(io.BytesIO(download(page, "download-docx")))
     assert any("ข้อพิจารณา" in p.text for p in docx.paragraphs)
+    commitment = page.get_by_test_id("item-commitment-hex").inner_text()
+    assert any(commitment in p.text for p in docx.paragraphs)  # published with the agenda
     assert application.person.full_name_th in "\n".join(
         c.text for t in docx.tables for r in t.rows for c in r.cells)
     rows = list(load_workbook(io.BytesIO(download(page, "download-xlsx"))).active.iter_rows(
         values_only=True))
     assert rows[3][1] == application.person.full_name_th
     page.get_by_test_id("draw-now").check()
+    page.get_by_test_id("public-value").fill("ตัวเลขที่ประธานจับสลากในที่ประชุม 4 7 1")
     page.get_by_test_id("resolve").click()
     page.get_by_test_id("resolution").wait_for()
+    assert page.get_by_test_id("item-seed").inner_text()  # revealed after the draw
     application.refresh_from_db()
     assert application.state == ApplicationState.PANEL_APPROVED
     assert application.invitations.count() == 3

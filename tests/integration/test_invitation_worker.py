@@ -16,7 +16,7 @@ from accounts.rules import Role
 from appraisal.choices import InvitationState
 from appraisal.models import Invitation
 from appraisal.services import draw as draws
-from tests.appraisal.assessment_factories import approved_application, expert_pool
+from tests.appraisal.assessment_factories import PUBLIC_VALUE, approved_application, expert_pool
 from tests.factories import build_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +39,8 @@ def test_beat_times_out_a_late_invitation_and_a_worker_draws_again(beat_worker):
     for expert in experts:  # no email to send: nothing left on the default queue
         expert.user.email = ""
         expert.user.save()
-    first = draws.draw_assessors(application, actor=world.a.users[Role.OFFICER])
+    first = draws.draw_assessors(application, actor=world.a.users[Role.OFFICER],
+                                 public_value=PUBLIC_VALUE)
     late = Invitation.objects.get(draw=first, seat=2)
     Invitation.objects.filter(pk=late.pk).update(
         reply_by=timezone.now() - datetime.timedelta(minutes=1))

@@ -1,6 +1,7 @@
 """``python manage.py verify_draw <id> [<id> ...]`` (or ``--all``): recompute draws of assessors
-from their records and confirm that they followed the rules (``appraisal.draw.verify_draw``).
-Exits 1 when any record fails."""
+from their records and confirm that they followed the rules (``appraisal.draw.verify_draw``):
+commit-reveal records from their seed and public value, legacy records from their values.
+Exits 1 when any record fails. Outsiders use ``tools/verify_draw.py`` on the exported JSON."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -28,8 +29,9 @@ class Command(BaseCommand):
         failed = 0
         for draw in draws:
             result = verify_draw(draw)
+            kind = "ผูกมัดและเปิดเผยเมล็ดสุ่ม" if draw.version == 2 else "แบบเดิม: ค่าสุ่มจากเซิร์ฟเวอร์"
             head = (f"บันทึกการสุ่ม {draw.pk} (คำขอ {draw.application_id} ครั้งที่ {draw.sequence}, "
-                    f"ผู้มีสิทธิ์ {len(draw.pool)} คน, สุ่มได้ {draw.picks})")
+                    f"{kind}, ผู้มีสิทธิ์ {len(draw.pool)} คน, สุ่มได้ {draw.picks})")
             if result.ok:
                 self.stdout.write(self.style.SUCCESS(f"ผ่าน: {head}"))
             else:
