@@ -243,6 +243,12 @@ def _overall(decisions: list[str]) -> str:
         decisions[0] if decisions else Decision.APPROVED)
 
 
+def may_resolve_on(meeting: Meeting, today: datetime.date | None = None) -> bool:
+    """A resolution is what the meeting decided: it cannot be recorded before the meeting's
+    date (Bangkok's calendar day)."""
+    return (today or timezone.localdate()) >= meeting.date
+
+
 @transaction.atomic
 def record_resolution(*, actor, item: AgendaItem, decisions: dict | None = None,
                       decision: str | None = None, note: str = "",
@@ -256,7 +262,11 @@ def record_resolution(*, actor, item: AgendaItem, decisions: dict | None = None,
     committee = item.meeting.committee
     require_secretary(actor, committee)
     if Resolution.objects.filter(item=item).exists():
-        raise ValidationError(_("บันทึกมติของระเบียบวารานี้แล้ว"))
+        raise ValidationError(_("บันทึกมติของระเบียบวาระนี้แล้ว"))
+    if not may_resolve_on(item.meeting):
+        raise ValidationError(_("ยังบันทึกมติไม่ได้: การประชุมครั้งนี้กำหนดวันที่ %(day)s "
+                                "มติบันทึกได้ตั้งแต่วันประชุมเป็นต้นไป") % {
+            "day": format_be(item.meeting.date, style="long")})
     entries = list(item.entries.select_related("application").order_by("order"))
     decisions = {int(k): v for k, v in (decisions or {}).items()}
     valid = {Decision.APPROVED, Decision.NOT_APPROVED, Decision.DEFERRED}
@@ -301,7 +311,7 @@ def notify_results(*, actor, item: AgendaItem, confirmed: bool) -> int:
         raise ValidationError(_("แจ้งผลได้เฉพาะวาระอนุมัติผลการประเมิน"))
     resolution = Resolution.objects.filter(item=item).first()
     if resolution is None:
-        raise ValidationError(_("ยังไม่ได้บันทึกมติของระเบียบวารานี้"))
+        raise ValidationError(_("ยังไม่ได้บันทึกมติของระเบียบวาระนี้"))
     if not confirmed:
         raise ValidationError(_("กรุณายืนยันการแจ้งผลการประเมิน"))
     count = 0
@@ -312,7 +322,7 @@ def notify_results(*, actor, item: AgendaItem, confirmed: bool) -> int:
                                   confirmed=True)
             count += 1
     if not count:
-        raise ValidationError(_("ไม่มีผลการประเมินที่รอแจ้งในระเบียบวารานี้"))
+        raise ValidationError(_("ไม่มีผลการประเมินที่รอแจ้งในระเบียบวาระนี้"))
     resolution.notified_at = timezone.now()
     resolution.save(update_fields=["notified_at"])
     _audit("results.notify", actor, item, committee, count=count)

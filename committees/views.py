@@ -229,6 +229,7 @@ def item_detail(request, pk):
         if item.kind == ItemKind.RESULTS else services.standing_counts(entries),
         "texts": ItemTextsForm(initial={f: getattr(item, f) for f in ItemTextsForm.base_fields}),
         "choices": RESOLUTION_CHOICES, "results": item.kind == ItemKind.RESULTS,
+        "may_resolve": services.may_resolve_on(item.meeting),
         "panels": item.kind == ItemKind.PANELS,
     })
 
