@@ -8,12 +8,12 @@ committee approves, the LAO orders. Seed 004 shows the same split for schools un
 ministry (มาตรา ๕๓ (๓): "ให้ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาเป็นผู้มีอำนาจสั่งบรรจุและแต่งตั้ง
 โดยอนุมัติ อ.ก.ค.ศ. เขตพื้นที่การศึกษา").
 
-The legal basis the seeds give for LAO teachers is the พระราชบัญญัติระเบียบบริหารงานบุคคลส่วน
-ท้องถิ่น พ.ศ. ๒๕๔๒ (seed 003, the LHR registry it founds) and the ประกาศ ก.จ. ก.ท. และ ก.อบต. เรื่อง
-มาตรฐานทั่วไปเกี่ยวกับการประเมินตำแหน่งและวิทยฐานะ ... พ.ศ. ๒๕๖๕ (seed 000). The seeds do not
-quote the section of the act that gives each head the power to appoint, so the default text
-names the act and the standard without a section number; the secretary may complete it on the
-order (``AppointmentOrder.legal_basis``)."""
+The seeds name one legal ground for LAO teachers' standings: the ประกาศ ก.จ. ก.ท. และ ก.อบต.
+เรื่อง มาตรฐานทั่วไปเกี่ยวกับการประเมินตำแหน่งและวิทยฐานะ ... พ.ศ. ๒๕๖๕ (seed 000). They do not
+quote the act under which the LAO's head appoints on the committee's resolution; the default
+text names it in the standard form of local orders, the พระราชบัญญัติระเบียบบริหารงานบุคคลส่วน
+ท้องถิ่น พ.ศ. ๒๕๔๒, without a section number, and the secretary may complete it on the order
+(``AppointmentOrder.legal_basis``)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ _LAO_WORDS = {
     LaoType.PATTAYA: ("เมืองพัทยา", "นายกเมืองพัทยา", ()),
 }
 
-# The committees' names in full (พ.ร.บ.ระเบียบบริหารงานบุคคลส่วนท้องถิ่น พ.ศ. ๒๕๔๒).
+# The committees' names in full (the acronyms of RULES.md §1 spelled out).
 COMMITTEE_FULL_NAMES = {
     CommitteeKind.KJJ: "คณะกรรมการข้าราชการองค์การบริหารส่วนจังหวัด",
     CommitteeKind.KTJ: "คณะกรรมการพนักงานเทศบาลจังหวัด",
@@ -40,9 +40,10 @@ COMMITTEE_FULL_NAMES = {
     CommitteeKind.PATTAYA: "คณะกรรมการพนักงานเมืองพัทยา",
 }
 
-LAW = ("พระราชบัญญัติระเบียบบริหารงานบุคคลส่วนท้องถิ่น พ.ศ. ๒๕๔๒ ประกอบกับประกาศ ก.จ. ก.ท. "
+# Arabic digits, as every stored text: a document prints them in Thai digits on request
+LAW = ("พระราชบัญญัติระเบียบบริหารงานบุคคลส่วนท้องถิ่น พ.ศ. 2542 ประกอบกับประกาศ ก.จ. ก.ท. "
        "และ ก.อบต. เรื่อง มาตรฐานทั่วไปเกี่ยวกับการประเมินตำแหน่งและวิทยฐานะข้าราชการหรือพนักงานครู"
-       "และบุคลากรทางการศึกษาองค์กรปกครองส่วนท้องถิ่น พ.ศ. ๒๕๖๕")
+       "และบุคลากรทางการศึกษาองค์กรปกครองส่วนท้องถิ่น พ.ศ. 2565")
 
 
 def _place(lao) -> str:

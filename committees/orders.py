@@ -79,7 +79,7 @@ def order_parts(order: AppointmentOrder, *, thai: bool = False) -> dict:
         "committee": committee_name, "sittings": sittings, "who": TEACHERS, "lao": lao,
         "n": len(entries)}
     basis = (order.legal_basis or authority.default_legal_basis()).strip()
-    resolved = _("และมติ%(committee)s %(sittings)s") % {
+    resolved = _("และมติ %(committee)s %(sittings)s") % {
         "committee": authority.committee_short_name(committee), "sittings": sittings}
     action = _("%(basis)s %(resolved)s จึงแต่งตั้งให้ผู้มีรายชื่อตามบัญชีรายละเอียดแนบท้ายคำสั่งนี้ "
                "มีวิทยฐานะหรือเลื่อนวิทยฐานะ และให้ได้รับเงินเดือนในอันดับและอัตราตามที่ระบุ") % {
@@ -156,10 +156,10 @@ def order_pdf(order: AppointmentOrder, *, thai: bool = False) -> bytes:
         pdf.write_text(text, align="C", w=block_w)
 
     pdf.add_page()
-    pdf.write_text(parts["annex_title"], bold=True, align="C")
-    pdf.ln(2)
     pdf.set_left_margin(20)
     pdf.set_x(20)
+    pdf.write_text(parts["annex_title"], bold=True, align="C")
+    pdf.ln(2)
     size = 10
     with pdf.local_context(font_family=FONT_FAMILY, font_size_pt=size), pdf.table(
             col_widths=ANNEX_WIDTHS, width=sum(ANNEX_WIDTHS), align="CENTER",
