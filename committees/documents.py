@@ -65,8 +65,8 @@ def _item_body(doc, item: AgendaItem, thai: bool, *, resolution_line: bool = Tru
     word.paragraph(doc, digits(_("ระเบียบวาระที่ %(n)s") % {"n": item.order}, thai), bold=True,
                    space_before=6, keep_with_next=True)
     p = word.paragraph(doc)
-    p.add_run(_("เรื่อง ")).bold = True
-    p.add_run(digits(item.title, thai))
+    word.run(p, _("เรื่อง "), bold=True)
+    word.run(p, digits(item.title, thai))
     _section(doc, _("คำขอ"), item.request_text, thai)
     _section(doc, _("กฎหมาย ระเบียบ และหลักเกณฑ์ที่เกี่ยวข้อง"), item.law_text, thai)
     _section(doc, _("ข้อเท็จจริง"), item.facts_text, thai)
@@ -180,11 +180,11 @@ def minutes_docx(meeting: Meeting, items, *, thai: bool = False) -> bytes:
     for name, role in ((secretary.name if secretary else "", _("ผู้จดรายงานการประชุม")),
                        (chair.name if chair else "", _("ผู้ตรวจรายงานการประชุม"))):
         p = word.paragraph(doc, _("(ลงชื่อ) ........................................ %(role)s") % {
-            "role": role}, space_before=30)
-        p.paragraph_format.left_indent = word.Cm(6)
+            "role": role}, space_before=30, align="center", keep_with_next=True)
+        p.paragraph_format.left_indent = word.Cm(4)
         p = word.paragraph(doc, f"({name or '........................................'})",
                            align="center")
-        p.paragraph_format.left_indent = word.Cm(6)
+        p.paragraph_format.left_indent = word.Cm(4)
     return word.to_bytes(doc)
 
 
@@ -279,13 +279,15 @@ def annex_xlsx(item: AgendaItem, *, thai: bool = False) -> bytes:
                 cells[column - 1].number_format = "0.00"
             ws.append(cells)
         ws.append([])
-        ws.append(spreadsheets.row(ws, [_("สรุปจำนวนตามวิทยฐานะ")], bold=True))
-        ws.append(spreadsheets.row(ws, [_("วิทยฐานะ"), _("จำนวน"), _("อนุมัติ"), _("ไม่อนุมัติ")],
-                                   bold=True, table=True, fill="EDEDED"))
+        # the counts under the wide column B, each figure under a score column
+        ws.append([None, *spreadsheets.row(ws, [_("สรุปจำนวนตามวิทยฐานะ")], bold=True)])
+        ws.append([None, *spreadsheets.row(ws, [_("วิทยฐานะ"), _("จำนวน"), _("อนุมัติ"),
+                                                _("ไม่อนุมัติ")],
+                                           bold=True, table=True, fill="EDEDED")])
         for row in standing_counts(entries, by_decision=True):
-            ws.append(spreadsheets.row(ws, [str(row["label"]), *[
+            ws.append([None, *spreadsheets.row(ws, [str(row["label"]), *[
                 digits(row[k], thai) if thai else row[k]
-                for k in ("total", "approved", "not_approved")]], table=True))
+                for k in ("total", "approved", "not_approved")]], table=True)])
     spreadsheets.print_layout(ws, header_rows=(HEADER_ROW, HEADER_ROW), landscape=True,
                               widths=widths)
     ws.print_area = f"A1:{ws.cell(row=1, column=len(widths)).column_letter}{ws.max_row}"

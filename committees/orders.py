@@ -103,7 +103,7 @@ def order_parts(order: AppointmentOrder, *, thai: bool = False) -> dict:
                      d(e.position_number or "–"),
                      _("ครู%(label)s") % {"label": e.get_new_standing_display()},
                      d(SalaryRank(e.salary_rank).label if e.salary_rank else "–"),
-                     d(format_baht(e.salary) or "–"), d(format_be(e.effective_on, style="long"))])
+                     d(format_baht(e.salary) or "–"), d(format_be(e.effective_on))])
     return {
         "issuer": issuer, "lao": lao,
         "title": _("คำสั่ง%(lao)s") % {"lao": lao},
@@ -199,15 +199,20 @@ def order_docx(order: AppointmentOrder, *, thai: bool = False) -> bytes:
     word.paragraph(doc, parts["number"], align="center")
     word.paragraph(doc, parts["subject"], align="center")
     word.paragraph(doc, "─" * 12, align="center")
-    for text in parts["paragraphs"]:
-        word.paragraph(doc, text, indent=True, align="justify", space_before=6)
-    given = word.paragraph(doc, parts["given"], space_before=12)
+    last = len(parts["paragraphs"]) - 1
+    for n, text in enumerate(parts["paragraphs"]):
+        # the last paragraph, the date and the signature stay together: a signature never
+        # stands alone on a page (งานสารบรรณ)
+        word.paragraph(doc, text, indent=True, align="justify", space_before=6,
+                       keep_with_next=n == last)
+    given = word.paragraph(doc, parts["given"], space_before=12, keep_with_next=True)
     given.paragraph_format.left_indent = Cm(4)
     for n, text in enumerate((parts["signer_name"], parts["signer_position"])):
-        p = word.paragraph(doc, text, align="center", space_before=48 if n == 0 else 0)
-        p.paragraph_format.left_indent = Cm(7)
+        p = word.paragraph(doc, text, align="center", space_before=30 if n == 0 else 0,
+                           keep_with_next=n == 0)
+        p.paragraph_format.left_indent = Cm(5)
     word.page_break(doc)
     word.paragraph(doc, parts["annex_title"], bold=True, align="center")
     word.table(doc, parts["header"], parts["rows"], size=13,
-               widths_cm=[1.0, 3.2, 3.8, 1.8, 2.6, 1.4, 2.0, 2.2])
+               widths_cm=[0.8, 2.7, 2.8, 1.4, 2.4, 1.5, 2.4, 2.0])
     return word.to_bytes(doc)

@@ -41,6 +41,7 @@ import csv
 import functools
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 __all__ = [
@@ -203,6 +204,45 @@ def table_format(sheet, *, first_row: int, last_row: int | None = None,
                 target.font = _font(bold=True, size=target.font.sz if target.font else None)
 
 
+# Row heights of wrapped text: office suites do not all grow a row to its wrapped text on
+# opening (LibreOffice keeps the default height), so the sheet states them. A column width is in
+# widths of "0" of the default font; TH Sarabun New 14 pt sets about one letter (Thai, or a mix
+# with Latin) in that width; a line is about 21 points high.
+LETTERS_PER_WIDTH = 0.9
+LINE_POINTS = 21.0
+
+
+def _lines(value, width: float) -> int:
+    """How many lines ``value`` wraps to in a column ``width`` wide (marks above and below the
+    letters take no room)."""
+    per_line = max(1, int(width * LETTERS_PER_WIDTH))
+    lines = 0
+    for part in ("" if value is None else str(value)).split("\n"):
+        letters = sum(1 for c in part if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
+        lines += max(1, -(-letters // per_line))
+    return lines
+
+
+def fit_rows(sheet) -> None:
+    """Give each row with wrapped text the height of its tallest cell (a normal sheet)."""
+    from openpyxl.utils import get_column_letter
+
+    widths = {}
+    for cells in sheet.iter_rows():
+        tallest = 0
+        for target in cells:
+            if not (target.alignment is not None and target.alignment.wrap_text):
+                continue
+            letter = get_column_letter(target.column)
+            if letter not in widths:
+                widths[letter] = sheet.column_dimensions[letter].width or 8.43
+            size = (target.font.sz or FONT_SIZE) if target.font is not None else FONT_SIZE
+            lines = _lines(target.value, widths[letter])
+            tallest = max(tallest, lines * LINE_POINTS * size / FONT_SIZE)
+        if tallest and sheet.row_dimensions[cells[0].row].height is None:
+            sheet.row_dimensions[cells[0].row].height = round(tallest + 4, 1)
+
+
 def _sweep(sheet) -> None:
     """A normal sheet before saving: every string safe, every cell in TH Sarabun New (keeping its
     weight, size and colour)."""
@@ -229,6 +269,7 @@ def to_bytes(book) -> bytes:
         for sheet in book.worksheets:
             if isinstance(sheet, Worksheet):
                 _sweep(sheet)
+                fit_rows(sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

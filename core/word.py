@@ -27,7 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 __all__ = ["FONT_FALLBACK", "FONT_NAME", "FONT_SIZE_PT", "THAI_DIGITS", "digits", "document",
-           "garuda_placeholder", "page_break", "paragraph", "table", "to_bytes"]
+           "garuda_placeholder", "page_break", "paragraph", "run", "table", "to_bytes"]
 
 FONT_NAME = "TH Sarabun New"
 FONT_FALLBACK = "Sarabun"
@@ -108,16 +108,30 @@ def document(*, margins_cm: tuple[float, float, float, float] = (3.0, 2.5, 2.0, 
     return doc
 
 
+def run(paragraph_, text: str, *, bold: bool = False, size: float | None = None):
+    """A run of text; bold and size set for Thai too (Word keeps a complex script's weight and
+    size apart: w:bCs, w:szCs)."""
+    result = paragraph_.add_run(text)
+    rpr = result._r.get_or_add_rPr()
+    if bold:
+        result.bold = True
+        flag = OxmlElement("w:bCs")
+        rpr.append(flag)
+    if size:
+        result.font.size = Pt(size)
+        cs = OxmlElement("w:szCs")
+        cs.set(qn("w:val"), str(int(size * 2)))
+        rpr.append(cs)
+    return result
+
+
 def paragraph(doc_or_cell, text: str = "", *, bold: bool = False, align: str = "left",
               indent: bool = False, size: float | None = None, space_before: float = 0,
               keep_with_next: bool = False):
     """A paragraph; ``indent``: the first line 2.5 cm in, as a letter's body is."""
     p = doc_or_cell.add_paragraph()
     if text:
-        run = p.add_run(text)
-        run.bold = bold
-        if size:
-            run.font.size = Pt(size)
+        run(p, text, bold=bold, size=size)
     p.alignment = ALIGN[align]
     if indent:
         p.paragraph_format.first_line_indent = Cm(2.5)
@@ -136,10 +150,7 @@ def table(doc, header: list[str], rows: list[list[str]], *, widths_cm: list[floa
     result.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, label in zip(result.rows[0].cells, header, strict=True):
         cell.text = ""
-        run = cell.paragraphs[0].add_run(label)
-        run.bold = True
-        if size:
-            run.font.size = Pt(size)
+        run(cell.paragraphs[0], label, bold=True, size=size)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     if repeat_header:
         trpr = result.rows[0]._tr.get_or_add_trPr()
@@ -150,13 +161,14 @@ def table(doc, header: list[str], rows: list[list[str]], *, widths_cm: list[floa
         cells = result.add_row().cells
         for cell, value in zip(cells, values, strict=True):
             cell.text = ""
-            run = cell.paragraphs[0].add_run(str(value))
-            if size:
-                run.font.size = Pt(size)
+            run(cell.paragraphs[0], str(value), size=size)
     if widths_cm:
+        result.autofit = False
+        for column, width in zip(result.columns, widths_cm, strict=True):
+            column.width = Cm(width)  # the grid, which LibreOffice reads
         for line in result.rows:
             for cell, width in zip(line.cells, widths_cm, strict=True):
-                cell.width = Cm(width)
+                cell.width = Cm(width)  # the cells, which Word reads
     return result
 
 
@@ -168,6 +180,15 @@ def garuda_placeholder(doc) -> None:
     box = doc.add_table(rows=1, cols=1)
     box.style = "Table Grid"
     box.alignment = WD_TABLE_ALIGNMENT.CENTER
+    box.autofit = False
+    box.columns[0].width = Cm(GARUDA_WIDTH_CM)
+    tblpr = box._tbl.tblPr
+    width = tblpr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tblpr.append(width)
+    width.set(qn("w:w"), str(int(GARUDA_WIDTH_CM * 567)))  # twentieths of a point
+    width.set(qn("w:type"), "dxa")
     line = box.rows[0]
     line.height = Cm(GARUDA_HEIGHT_CM)
     trpr = line._tr.get_or_add_trPr()
@@ -179,9 +200,11 @@ def garuda_placeholder(doc) -> None:
     cell.text = ""
     p = cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.paragraph_format.space_before = Pt(22)
-    run = p.add_run("ตราครุฑ\n(สูง ๓ ซม.)")
-    run.font.size = Pt(12)
+    p.paragraph_format.space_before = Pt(20)
+    run(p, "ตราครุฑ", size=12)
+    note = cell.add_paragraph()
+    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run(note, "(สูง ๓ ซม.)", size=9)
 
 
 def page_break(doc) -> None:

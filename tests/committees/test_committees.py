@@ -176,7 +176,7 @@ def test_results_documents_hold_six_scores_dates_and_counts(world):
         assert row[3:9] == expected
         assert row[9] == ("ผ่านเกณฑ์" if application.decision.passed else "ไม่ผ่านเกณฑ์")
         assert row[11] == documents.format_be(application.entered_on, style="long")
-    counts = {r[0]: r[1:4] for r in rows[8:] if r and r[0] in ("ชำนาญการ", "ชำนาญการพิเศษ")}
+    counts = {r[1]: r[2:5] for r in rows[8:] if r and r[1] in ("ชำนาญการ", "ชำนาญการพิเศษ")}
     assert counts == {"ชำนาญการ": [2, 1, 1], "ชำนาญการพิเศษ": [1, 1, 0]}
     text = docx_text(documents.agenda_docx(item))
     assert "ชำนาญการ | 2 | 1 | 1" in text
