@@ -19,7 +19,6 @@ from . import authority
 from .models import AgendaEntry, AgendaItem, Decision, ItemKind, Meeting, MemberRole
 from .services import standing_counts
 
-FONT = word.FONT_NAME
 CHECK = "✓"
 CROSS = "✗"
 digits = word.digits
