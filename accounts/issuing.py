@@ -653,11 +653,12 @@ def accounts_workbook(entries: list[Entry]) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("บัญชีผู้ใช้")
-    spreadsheets.print_layout(sheet, header_rows=1, widths=(8, 16, 50, 40, 20, 20))
+    spreadsheets.print_layout(sheet, header_rows=1, landscape=True,
+                              widths=(8, 16, 50, 40, 20, 20))
     sheet.freeze_panes = "A2"
     sheet.append(spreadsheets.row(sheet, XLSX_HEADERS, bold=True, fill="DDEBF7", table=True))
     for number, entry in enumerate(entries, start=1):
         sheet.append(spreadsheets.row(sheet, (
             number, entry.organization.code, entry.organization.name, _role_label(entry.role),
-            entry.username, entry.password), table=True))
+            entry.username, entry.password), table=True, wrap=False))
     return spreadsheets.to_bytes(book)

@@ -83,7 +83,7 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("ผู้ทรงคุณวุฒิ")
-    spreadsheets.print_layout(sheet, landscape=True, widths=[24] * len(COLUMNS))
+    spreadsheets.print_layout(sheet, landscape=True, widths=[24] * len(COLUMNS), fit_width=False)
     sheet.append(spreadsheets.row(sheet, [f"{label}{' *' if required else ''} ({key})"
                                           for key, (label, required) in COLUMNS.items()],
                                   bold=True))

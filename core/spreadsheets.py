@@ -31,8 +31,10 @@ Usage, for a write-only (streaming) or a normal workbook alike::
     data = spreadsheets.to_bytes(book)
 
 A normal worksheet may also be filled with ``sheet.append([...])`` or ``sheet.cell(...)``:
-``to_bytes`` sweeps it before saving (strings made safe, the font set). A write-only sheet
-cannot be swept: its cells must come from :func:`cell` or :func:`row`.
+``to_bytes`` sweeps it before saving (strings made safe, the font set, rows as tall as their
+wrapped text). A write-only sheet cannot be swept: its cells must come from :func:`cell` or
+:func:`row`, and its table cells are best not wrapped (``wrap=False``), as no row height can be
+set after the fact.
 """
 
 from __future__ import annotations
@@ -163,18 +165,24 @@ def row(sheet, values: Iterable, **style) -> list:
 # --- sheets --------------------------------------------------------------------------------------
 
 def print_layout(sheet, *, header_rows: int | tuple[int, int] | None = 1,
-                 landscape: bool = False, widths: Sequence[float] | None = None) -> None:
-    """A4, fitted to the page width (as many pages down as it takes), 15 mm margins, the header
-    row(s) repeated on every printed page (``header_rows``: the last header row, or the first
-    and last). Call before the first row of a write-only sheet."""
+                 landscape: bool = False, widths: Sequence[float] | None = None,
+                 fit_width: bool = True) -> None:
+    """A4, fitted to the page width (as many pages down as it takes; ``fit_width=False`` for a
+    data file too wide to read on one page), 15 mm margins, the header row(s) repeated on every
+    printed page (``header_rows``: the last header row, or the first and last). Call before the
+    first row of a write-only sheet."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
+    # TH Sarabun New needs taller rows than Calibri's 15 pt for the marks above and below
+    sheet.sheet_format.defaultRowHeight = LINE_POINTS
+    sheet.sheet_format.customHeight = True
     sheet.page_setup.paperSize = 9  # A4 (ECMA-376 ST_PaperSize)
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if fit_width:
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_margins.left = sheet.page_margins.right = 0.6
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
     sheet.print_options.horizontalCentered = True

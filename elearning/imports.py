@@ -228,7 +228,7 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    spreadsheets.print_layout(sheet, landscape=True)
+    spreadsheets.print_layout(sheet, landscape=True, fit_width=False)
     sheet.append([c.header for c in COLUMNS])
     for cell, column in zip(sheet[1], COLUMNS, strict=True):
         cell.font = Font(bold=True)

@@ -193,7 +193,7 @@ def report_workbook(compliance: Compliance, completions: list[Completion],
             cell.font = bold
             cell.fill = fill
             sheet.column_dimensions[cell.column_letter].width = max(12, len(cell.value) + 4)
-        spreadsheets.print_layout(sheet, landscape=True)
+        spreadsheets.print_layout(sheet, landscape=True, fit_width=False)
         spreadsheets.table_format(sheet, first_row=1, header_row=1)
     spreadsheets.print_layout(summary, header_rows=None)
     # strings stay text (13 digits, dd/mm/yyyy, a name starting with "="), in TH Sarabun New

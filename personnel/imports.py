@@ -432,7 +432,7 @@ def template_workbook(user) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(PEOPLE_SHEET)
-    spreadsheets.print_layout(sheet, landscape=True)
+    spreadsheets.print_layout(sheet, landscape=True, fit_width=False)
     _widths(sheet, PERSON_COLUMNS)
     sheet.freeze_panes = "A2"
     for index, column in enumerate(PERSON_COLUMNS, start=1):
@@ -506,7 +506,7 @@ def roster_workbook(user, people) -> bytes:
     work = scoping.reach(user, Access.WORK)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("ทะเบียนบุคลากร")
-    spreadsheets.print_layout(sheet, landscape=True)
+    spreadsheets.print_layout(sheet, landscape=True, fit_width=False)
     _widths(sheet, EXPORT_COLUMNS)
     sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet, EXPORT_COLUMNS, required_fill=False))

@@ -370,8 +370,8 @@ def office_queue_xlsx(request):
               _("สถานศึกษา"), _("วันที่ส่งคำขอ"), _("สถานะ"),
               *[f"({i}) {label}" for i, (_k, label) in enumerate(CheckKind.choices, start=1)]]
     spreadsheets.print_layout(sheet, landscape=True,
-                              widths=(7, 30, 18, 16, 30, 16, 18, *[12] * len(CheckKind.choices)))
-    sheet.append(spreadsheets.row(sheet, header, bold=True, table=True))
+                              widths=(7, 32, 20, 16, 30, 16, 22, *[24] * len(CheckKind.choices)))
+    sheet.append(spreadsheets.row(sheet, header, bold=True, table=True, wrap=False))
     for number, application in enumerate(qs.iterator(chunk_size=500), start=1):
         current = selectors.current_round_checks(application)
         sheet.append(spreadsheets.row(sheet, [
@@ -381,7 +381,7 @@ def office_queue_xlsx(request):
             format_be(application.filed_on, style="long"),
             str(application.get_state_display()),
             *[_mark(current.get(k)) for k in CheckKind.values],
-        ], table=True))
+        ], table=True, wrap=False))
     response = HttpResponse(
         spreadsheets.to_bytes(book),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
