@@ -32,7 +32,6 @@ the documents, so that an account never exists without the slip that carries its
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import re
@@ -642,42 +641,24 @@ def _fitted_cell(pdf, text, width, height, *, family, style, size) -> None:
     pdf.cell(width, height, text)
 
 
-def _safe(value):
-    """A cell value that Excel shows and never runs (see personnel.imports._safe)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 XLSX_HEADERS = ("ลำดับ", "รหัสหน่วยงาน", "ชื่อหน่วยงาน", "บทบาท", "ชื่อผู้ใช้", "รหัสผ่านครั้งแรก")
 
 
 def accounts_workbook(entries: list[Entry]) -> bytes:
-    """The same accounts as the slips, in the same order, one row each."""
+    """The same accounts as the slips, in the same order, one row each (core.spreadsheets: a
+    name starting with "=" is no formula; prints on A4)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
+
+    from core import spreadsheets
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("บัญชีผู้ใช้")
-    for letter, width in zip("ABCDEF", (8, 16, 50, 40, 20, 20), strict=True):
-        sheet.column_dimensions[letter].width = width
+    spreadsheets.print_layout(sheet, header_rows=1, landscape=True,
+                              widths=(8, 16, 50, 40, 20, 20))
     sheet.freeze_panes = "A2"
-    header = []
-    for title in XLSX_HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(spreadsheets.row(sheet, XLSX_HEADERS, bold=True, fill="DDEBF7", table=True))
     for number, entry in enumerate(entries, start=1):
-        row = [WriteOnlyCell(sheet, value=number)]
-        for value in (entry.organization.code, entry.organization.name,
-                      _role_label(entry.role), entry.username, entry.password):
-            cell = WriteOnlyCell(sheet, value=_safe(value))
-            cell.data_type = "s"  # codes stay text; a name starting with "=" is no formula
-            row.append(cell)
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheet.append(spreadsheets.row(sheet, (
+            number, entry.organization.code, entry.organization.name, _role_label(entry.role),
+            entry.username, entry.password), table=True, wrap=False))
+    return spreadsheets.to_bytes(book)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from fpdf.fonts import FontFace
 
 from appraisal.models import Application
+from appraisal.rules import format_score
 from appraisal.services import scoring
 from core.pdf import FONT_FAMILY, ThaiPDF, to_bytes
 from core.thaidates import format_be
@@ -74,7 +75,7 @@ def summary_pdf(application: Application) -> bytes:
             side_index = [s.value for s in data["sides"]].index(rubric.side)
             for r in rows:
                 score = r["scores"][side_index]
-                total.cell(_num(score) if score is not None else "–")
+                total.cell(format_score(score) if score is not None else "–")
             verdict = table.row()
             verdict.cell(pdf.format_text(_("ผลการพิจารณา")))
             verdict.cell("")

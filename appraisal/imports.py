@@ -4,7 +4,6 @@ written when a row is wrong unless "good rows only" is asked."""
 
 from __future__ import annotations
 
-import io
 import re
 
 from django.core.exceptions import ValidationError
@@ -21,7 +20,7 @@ from appraisal.choices import ClassroomType
 from appraisal.models import Expert, SubjectArea
 from appraisal.selectors import may_manage_experts, owner_choices
 from appraisal.services.experts import _clean, save_expert
-from core import tabular
+from core import spreadsheets, tabular
 from core.tabular import (
     CellError,
     ImportReport,
@@ -84,17 +83,16 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("ผู้ทรงคุณวุฒิ")
-    sheet.append([f"{label}{' *' if required else ''} ({key})"
-                  for key, (label, required) in COLUMNS.items()])
-    sheet.append(["นาย", "สมชาย", "ใจงาม", "", "somchai@example.org", "", "ศึกษานิเทศก์เชี่ยวชาญ",
-                  "", "", "มหาวิทยาลัยราชภัฏนครพนม", "", "ห้องเรียนวิชาสามัญ (ประถมศึกษา)",
-                  "สาขาภาษาไทย; สาขาคณิตศาสตร์", "ชำนาญการ; ชำนาญการพิเศษ", "01/10/2568",
-                  "30/09/2570", 3])
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 24
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    spreadsheets.print_layout(sheet, landscape=True, widths=[24] * len(COLUMNS), fit_width=False)
+    sheet.append(spreadsheets.row(sheet, [f"{label}{' *' if required else ''} ({key})"
+                                          for key, (label, required) in COLUMNS.items()],
+                                  bold=True))
+    sheet.append(spreadsheets.row(sheet, [
+        "นาย", "สมชาย", "ใจงาม", "", "somchai@example.org", "", "ศึกษานิเทศก์เชี่ยวชาญ", "", "",
+        "มหาวิทยาลัยราชภัฏนครพนม", "", "ห้องเรียนวิชาสามัญ (ประถมศึกษา)",
+        "สาขาภาษาไทย; สาขาคณิตศาสตร์", "ชำนาญการ; ชำนาญการพิเศษ", "01/10/2568", "30/09/2570",
+        3]))
+    return spreadsheets.to_bytes(book)
 
 
 def run_expert_import(*, actor, upload, good_rows_only: bool = False) -> ImportReport:

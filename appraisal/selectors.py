@@ -141,6 +141,17 @@ def experts_for(user):
     return scoping.scope(Expert.objects.all(), user, "organization", Access.ADMINISTER)
 
 
+def draw_pool_for(user):
+    """What a registry keeper sees of the experts the draw may use: every record of the country.
+
+    The draw (``appraisal.services.draw.candidate_facts``) pools the experts of the subject area
+    from every province, so a province's secretary, whose own province may keep no records at
+    all, must see who can be drawn for its applications. Read only beyond ``experts_for``."""
+    if not may_manage_experts(user):
+        return Expert.objects.none()
+    return Expert.objects.all()
+
+
 def expert_for(user, pk) -> Expert:
     return experts_for(user).select_related("organization", "home_organization", "user").get(
         pk=pk)
@@ -156,8 +167,10 @@ def owner_choices(user):
 
 
 def expert_list(user, *, q: str = "", subject_area=None, standing: str = "",
-                active_only: bool = False):
-    qs = experts_for(user)
+                active_only: bool = False, pool: bool = False):
+    """The registry's list: the records ``user`` keeps, or (``pool``) every expert the draw may
+    use (:func:`draw_pool_for`)."""
+    qs = draw_pool_for(user) if pool else experts_for(user)
     for word in (q or "").split():
         qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
                        | Q(home_organization_name__icontains=word)

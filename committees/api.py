@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from . import documents, selectors, services
+from . import documents, orders, selectors, services
 from .models import (
     AgendaEntry,
     AgendaItem,
@@ -154,7 +154,8 @@ class OrderEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrderEntry
-        fields = ["order_no", "application", "person_name", "new_standing", "effective_on"]
+        fields = ["order_no", "application", "person_name", "new_standing", "effective_on",
+                  "position_number", "salary_rank", "salary"]
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -162,8 +163,8 @@ class OrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AppointmentOrder
-        fields = ["id", "committee", "number", "year_be", "date", "signer_name",
-                  "signer_position", "appointed_at", "entries"]
+        fields = ["id", "committee", "issuer", "number", "year_be", "date", "legal_basis",
+                  "signer_name", "signer_position", "appointed_at", "entries"]
 
 
 class OrderCreateSerializer(serializers.Serializer):
@@ -173,6 +174,7 @@ class OrderCreateSerializer(serializers.Serializer):
     date = serializers.DateField()
     signer_name = serializers.CharField()
     signer_position = serializers.CharField(required=False, allow_blank=True, default="")
+    legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
     applications = serializers.ListField(child=serializers.IntegerField())
 
 
@@ -216,6 +218,30 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         meeting = services.create_meeting(actor=request.user, committee=committee,
                                           **values)
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+    def _meeting(self):
+        try:
+            return selectors.meeting_detail(self.request.user, self.kwargs["pk"])
+        except Meeting.DoesNotExist:
+            raise NotFound() from None
+
+    @extend_schema(parameters=[THAI], responses={(200, DOCX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="agenda-docx")
+    def agenda_docx(self, request, pk=None):
+        """Every item of the meeting in one Word document."""
+        meeting = self._meeting()
+        return _file(documents.meeting_agenda_docx(
+            meeting, selectors.items_of_meeting(request.user, meeting), thai=_thai(request)),
+            DOCX, f"agenda-{meeting.pk}.docx")
+
+    @extend_schema(parameters=[THAI], responses={(200, DOCX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="minutes-docx")
+    def minutes_docx(self, request, pk=None):
+        """The draft minutes (รายงานการประชุม) from the recorded resolutions."""
+        meeting = self._meeting()
+        return _file(documents.minutes_docx(
+            meeting, selectors.items_of_meeting(request.user, meeting), thai=_thai(request)),
+            DOCX, f"minutes-{meeting.pk}.docx")
 
 
 class AgendaItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -364,12 +390,12 @@ class AppointmentOrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         order = self._order()
-        return _file(documents.order_pdf(order, thai=_thai(request)), "application/pdf",
+        return _file(orders.order_pdf(order, thai=_thai(request)), "application/pdf",
                      f"order-{order.pk}.pdf")
 
     @extend_schema(parameters=[THAI], responses={(200, DOCX): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def docx(self, request, pk=None):
         order = self._order()
-        return _file(documents.order_docx(order, thai=_thai(request)), DOCX,
+        return _file(orders.order_docx(order, thai=_thai(request)), DOCX,
                      f"order-{order.pk}.docx")

@@ -60,4 +60,22 @@ class OrderForm(forms.Form):
                                  initial=this_year_be)
     date = forms.DateField(label=_("ลงวันที่"), widget=DATE)
     signer_name = forms.CharField(label=_("ผู้ลงนาม"), max_length=200)
-    signer_position = forms.CharField(label=_("ตำแหน่งผู้ลงนาม"), max_length=200, required=False)
+    signer_position = forms.CharField(
+        label=_("ตำแหน่งผู้ลงนาม"), max_length=200, required=False,
+        help_text=_("เว้นว่าง: นายกของ อปท. ที่ออกคำสั่ง (ผู้ปฏิบัติราชการแทนให้ระบุตำแหน่งของนายกด้วย)"))
+    legal_basis = forms.CharField(
+        label=_("อาศัยอำนาจตาม"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("เว้นว่างเพื่อใช้ข้อความมาตรฐาน: พระราชบัญญัติระเบียบบริหารงานบุคคลส่วนท้องถิ่น "
+                    "พ.ศ. ๒๕๔๒ และประกาศ ก.จ. ก.ท. และ ก.อบต. พ.ศ. ๒๕๖๕ ระบบต่อท้ายด้วยมติที่ประชุม"))
+
+
+class RatesForm(forms.Form):
+    """The honoraria rates, one amount per standing (blank: no rate yet)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in AcademicStanding.choices:
+            if value != AcademicStanding.NONE:
+                self.fields[value] = forms.DecimalField(
+                    label=label, required=False, min_value=0, max_digits=10, decimal_places=2,
+                    widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from accounts.rules import CommitteeKind, OrgKind
-from personnel.choices import AcademicStanding
+from personnel.choices import AcademicStanding, SalaryRank
 
 
 class Committee(models.Model):
@@ -200,6 +200,13 @@ class AppointmentOrder(models.Model):
     number = models.PositiveIntegerField(_("เลขที่คำสั่ง"))
     year_be = models.PositiveSmallIntegerField(_("ปี (พ.ศ.)"))
     date = models.DateField(_("ลงวันที่"))
+    # the LAO whose order it is: its head signs it on the committee's resolution
+    # (committees.authority); empty only on orders made before it was kept
+    issuer = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="appointment_orders",
+                               limit_choices_to={"kind": OrgKind.LAO},
+                               verbose_name=_("องค์กรปกครองส่วนท้องถิ่นผู้ออกคำสั่ง"))
+    legal_basis = models.TextField(_("อาศัยอำนาจตาม"), blank=True)
     signer_name = models.CharField(_("ผู้ลงนาม"), max_length=200)
     signer_position = models.CharField(_("ตำแหน่งผู้ลงนาม"), max_length=200, blank=True)
     appointed_at = models.DateTimeField(_("บันทึกการแต่งตั้งเมื่อ"), null=True, blank=True)
@@ -212,7 +219,8 @@ class AppointmentOrder(models.Model):
         verbose_name_plural = _("คำสั่งแต่งตั้ง")
         ordering = ["-year_be", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["committee", "number", "year_be"],
+            # an order is numbered in the register of the LAO that issues it
+            models.UniqueConstraint(fields=["issuer", "number", "year_be"],
                                     name="appointment_order_number_unique"),
         ]
 
@@ -228,6 +236,13 @@ class OrderEntry(models.Model):
     new_standing = models.CharField(_("วิทยฐานะใหม่"), max_length=24,
                                     choices=AcademicStanding.choices)
     effective_on = models.DateField(_("มีผลตั้งแต่วันที่"))
+    # what the order prints (and the ก.พ.7 then records): the position number, the rank of the
+    # new standing and the salary per personnel.rules, as they were when the order was made
+    position_number = models.CharField(_("ตำแหน่งเลขที่"), max_length=30, blank=True)
+    salary_rank = models.CharField(_("อันดับ"), max_length=16, choices=SalaryRank.choices,
+                                   blank=True)
+    salary = models.DecimalField(_("เงินเดือน"), max_digits=10, decimal_places=2, null=True,
+                                 blank=True)
 
     class Meta:
         verbose_name = _("รายชื่อในคำสั่ง")
@@ -236,3 +251,29 @@ class OrderEntry(models.Model):
 
     def __str__(self):
         return f"{self.order_id}/{self.order_no}: {self.application_id}"
+
+
+class HonorariumRate(models.Model):
+    """The amount an assessor receives per application assessed, per requested standing, as the
+    committee pays it. Seed 004 shows the report "แจ้งค่ารางวัลและเบี้ยประชุมเพื่อแต่งตั้ง
+    กรรมการประเมินวิทยฐานะ" with counts per standing but no amounts: the secretary keeps them."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE,
+                                  related_name="honorarium_rates", verbose_name=_("คณะกรรมการ"))
+    standing = models.CharField(_("วิทยฐานะ"), max_length=24, choices=AcademicStanding.choices)
+    amount = models.DecimalField(_("ค่ารางวัลต่อราย (บาท)"), max_digits=10, decimal_places=2)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("อัตราค่ารางวัลกรรมการประเมิน")
+        verbose_name_plural = _("อัตราค่ารางวัลกรรมการประเมิน")
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "standing"],
+                                    name="honorarium_rate_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="honorarium_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.committee}: {self.get_standing_display()} {self.amount}"

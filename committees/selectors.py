@@ -119,7 +119,7 @@ def eligible_for_order(committee: Committee):
     """Applications notified of an approved result and not yet in an order (seed 004 step 7)."""
     return committee_applications(committee).filter(
         state=ApplicationState.NOTIFIED, order_entry__isnull=True).select_related(
-        "person", "organization").order_by("entered_on", "pk")
+        "person", "organization", "office").order_by("office__name", "entered_on", "pk")
 
 
 def meetings_for(user):
@@ -151,9 +151,19 @@ def item_detail(user, pk) -> AgendaItem:
             "application__decision").order_by("order"))).get(pk=pk)
 
 
+def items_of_meeting(user, meeting: Meeting):
+    """Every item of a meeting with what its documents print (entries, applicants, resolution),
+    in the agenda's order."""
+    return items_for(user).filter(meeting=meeting).select_related("resolution").prefetch_related(
+        Prefetch("entries", queryset=AgendaEntry.objects.select_related(
+            "application", "application__person", "application__organization",
+            "application__office", "application__subject_area",
+            "application__decision").order_by("order"))).order_by("order")
+
+
 def orders_for(user):
     return AppointmentOrder.objects.filter(committee__in=committees_for(user)).select_related(
-        "committee", "committee__province")
+        "committee", "committee__province", "issuer")
 
 
 def order_detail(user, pk) -> AppointmentOrder:

@@ -9,6 +9,7 @@ applications on by calling appraisal's services (``approve_for_assessment``, ``d
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,9 +23,10 @@ from appraisal.choices import ApplicationState
 from appraisal.services import commitments, outcome
 from appraisal.services import draw as draws
 from core.thaidates import format_be
+from personnel import rules as personnel_rules
 from personnel.choices import AcademicStanding
 
-from . import selectors
+from . import authority, selectors
 from .models import (
     AgendaEntry,
     AgendaItem,
@@ -32,6 +34,7 @@ from .models import (
     Committee,
     CommitteeMember,
     Decision,
+    HonorariumRate,
     ItemKind,
     Meeting,
     OrderEntry,
@@ -251,6 +254,12 @@ def _overall(decisions: list[str]) -> str:
         decisions[0] if decisions else Decision.APPROVED)
 
 
+def may_resolve_on(meeting: Meeting, today: datetime.date | None = None) -> bool:
+    """A resolution is what the meeting decided: it cannot be recorded before the meeting's
+    date (Bangkok's calendar day)."""
+    return (today or timezone.localdate()) >= meeting.date
+
+
 @transaction.atomic
 def record_resolution(*, actor, item: AgendaItem, decisions: dict | None = None,
                       decision: str | None = None, note: str = "",
@@ -266,7 +275,11 @@ def record_resolution(*, actor, item: AgendaItem, decisions: dict | None = None,
     committee = item.meeting.committee
     require_secretary(actor, committee)
     if Resolution.objects.filter(item=item).exists():
-        raise ValidationError(_("บันทึกมติของระเบียบวารานี้แล้ว"))
+        raise ValidationError(_("บันทึกมติของระเบียบวาระนี้แล้ว"))
+    if not may_resolve_on(item.meeting):
+        raise ValidationError(_("ยังบันทึกมติไม่ได้: การประชุมครั้งนี้กำหนดวันที่ %(day)s "
+                                "มติบันทึกได้ตั้งแต่วันประชุมเป็นต้นไป") % {
+            "day": format_be(item.meeting.date, style="long")})
     entries = list(item.entries.select_related("application").order_by("order"))
     decisions = {int(k): v for k, v in (decisions or {}).items()}
     valid = {Decision.APPROVED, Decision.NOT_APPROVED, Decision.DEFERRED}
@@ -351,7 +364,7 @@ def notify_results(*, actor, item: AgendaItem, confirmed: bool) -> int:
         raise ValidationError(_("แจ้งผลได้เฉพาะวาระอนุมัติผลการประเมิน"))
     resolution = Resolution.objects.filter(item=item).first()
     if resolution is None:
-        raise ValidationError(_("ยังไม่ได้บันทึกมติของระเบียบวารานี้"))
+        raise ValidationError(_("ยังไม่ได้บันทึกมติของระเบียบวาระนี้"))
     if not confirmed:
         raise ValidationError(_("กรุณายืนยันการแจ้งผลการประเมิน"))
     count = 0
@@ -362,7 +375,7 @@ def notify_results(*, actor, item: AgendaItem, confirmed: bool) -> int:
                                   confirmed=True)
             count += 1
     if not count:
-        raise ValidationError(_("ไม่มีผลการประเมินที่รอแจ้งในระเบียบวารานี้"))
+        raise ValidationError(_("ไม่มีผลการประเมินที่รอแจ้งในระเบียบวาระนี้"))
     resolution.notified_at = timezone.now()
     resolution.save(update_fields=["notified_at"])
     _audit("results.notify", actor, item, committee, count=count)
@@ -371,41 +384,92 @@ def notify_results(*, actor, item: AgendaItem, confirmed: bool) -> int:
 
 # --- appointment orders ------------------------------------------------------------------------
 
+def resolutions_of(applications) -> dict[int, Meeting]:
+    """{application: the meeting whose resolution approved its result} (seed 004 step 5): what
+    an order rests on."""
+    entries = AgendaEntry.objects.filter(
+        application__in=list(applications), item__kind=ItemKind.RESULTS,
+        decision=Decision.APPROVED).select_related("item__meeting", "item__meeting__committee")
+    return {e.application_id: e.item.meeting for e in entries.order_by("item__meeting__date")}
+
+
 @transaction.atomic
 def create_order(*, actor, committee: Committee, number: int, year_be: int,
                  date: datetime.date, signer_name: str, signer_position: str = "",
-                 applications=()) -> AppointmentOrder:
+                 legal_basis: str = "", applications=()) -> AppointmentOrder:
     """คำสั่งแต่งตั้ง (seed 004 step 7): the notified, approved applications ticked, each with
-    its new standing, effective from the date the complete request entered the system."""
+    its new standing, the rank that goes with it and its salary per the rules, effective from
+    the date the complete request entered the system.
+
+    The order is the LAO's (``committees.authority``): its applications are of one LAO, which
+    issues it, numbered in that LAO's register; it is signed by the LAO's head (the position
+    defaults to the head's title; a different signer must sign for the head)."""
     require_secretary(actor, committee)
     ids = [a.pk if hasattr(a, "pk") else int(a) for a in applications]
     if not ids:
         raise ValidationError(_("กรุณาเลือกผู้ได้รับการแต่งตั้งอย่างน้อย ๑ ราย"))
     if not signer_name.strip():
         raise ValidationError(_("กรุณาระบุผู้ลงนามคำสั่ง"))
-    found = {a.pk: a for a in selectors.eligible_for_order(committee).filter(pk__in=ids)}
+    found = {a.pk: a for a in selectors.eligible_for_order(committee).filter(pk__in=ids)
+             .select_related("office", "person")}
     missing = [i for i in ids if i not in found]
     if missing:
         raise ValidationError(_("มีคำขอที่ออกคำสั่งไม่ได้: %(ids)s") % {
             "ids": ", ".join(map(str, missing))})
-    order = AppointmentOrder(committee=committee, number=number, year_be=year_be, date=date,
-                             signer_name=signer_name.strip(),
-                             signer_position=signer_position.strip(), created_by=actor)
-    order.full_clean()
+    issuers = {found[i].office for i in ids}
+    if len(issuers) != 1:
+        raise ValidationError(_("คำสั่งหนึ่งฉบับเป็นของ อปท. เดียว: เลือกเฉพาะผู้ขอที่สังกัด "
+                                "อปท. เดียวกัน (%(laos)s)") % {
+            "laos": ", ".join(sorted(o.name for o in issuers))})
+    issuer = issuers.pop()
+    head = authority.head_title(issuer)
+    signer_position = signer_position.strip() or head
+    if not authority.signer_matches(issuer, signer_position):
+        raise ValidationError(_("ผู้ลงนามคำสั่งของ%(lao)s คือ%(head)s (หรือผู้ปฏิบัติราชการแทน"
+                                "%(head)s): ตำแหน่งผู้ลงนามต้องระบุ “%(head)s”") % {
+            "lao": authority.lao_full_name(issuer), "head": head})
+    meetings = resolutions_of(found.values())
+    unresolved = [i for i in ids if i not in meetings]
+    if unresolved:
+        raise ValidationError(_("ไม่พบมติอนุมัติผลการประเมินของคำขอ: %(ids)s") % {
+            "ids": ", ".join(map(str, unresolved))})
+    order = AppointmentOrder(committee=committee, issuer=issuer, number=number, year_be=year_be,
+                             date=date, signer_name=signer_name.strip(),
+                             signer_position=signer_position,
+                             legal_basis=legal_basis.strip() or authority.default_legal_basis(),
+                             created_by=actor)
+    order.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             order.save()
     except IntegrityError:
-        raise ValidationError(_("มีคำสั่งที่ %(n)s/%(y)s ของคณะกรรมการนี้แล้ว") % {
-            "n": number, "y": year_be}) from None
-    OrderEntry.objects.bulk_create(
-        OrderEntry(order=order, application=found[i], order_no=n,
-                   new_standing=found[i].requested_standing,
-                   effective_on=found[i].entered_on or date)
-        for n, i in enumerate(ids, start=1))
+        raise ValidationError(_("%(lao)s มีคำสั่งที่ %(n)s/%(y)s แล้ว") % {
+            "lao": authority.lao_full_name(issuer), "n": number, "y": year_be}) from None
+    entries = []
+    for n, i in enumerate(ids, start=1):
+        application = found[i]
+        person = application.person
+        entries.append(OrderEntry(
+            order=order, application=application, order_no=n,
+            new_standing=application.requested_standing,
+            effective_on=application.entered_on or date,
+            position_number=person.position_number,
+            salary_rank=personnel_rules.rank_for_standing(application.requested_standing),
+            salary=personnel_rules.salary_on_appointment(person.salary)))
+    OrderEntry.objects.bulk_create(entries)
     _audit("order.create", actor, order, committee, number=number, year_be=year_be,
-           applications=ids)
+           issuer=issuer.pk, applications=ids)
     return order
+
+
+def order_ref(order: AppointmentOrder) -> str:
+    """คำสั่งองค์การบริหารส่วนตำบลนาโพธิ์ ที่ 12/2569 ลงวันที่ 25 พฤศจิกายน 2569: as the ก.พ.7
+    cites it."""
+    issuer = authority.lao_full_name(order.issuer) if order.issuer_id else \
+        order.committee.get_kind_display()
+    return _("คำสั่ง%(issuer)s ที่ %(n)s/%(y)s ลงวันที่ %(date)s") % {
+        "issuer": issuer, "n": order.number, "y": order.year_be,
+        "date": format_be(order.date, style="long")}
 
 
 @transaction.atomic
@@ -413,18 +477,48 @@ def mark_appointed(*, actor, order: AppointmentOrder) -> int:
     """Mark the order's applications appointed: each person's standing and its date in the
     personnel record, and a position line citing the order."""
     order = AppointmentOrder.objects.select_for_update().select_related(
-        "committee", "committee__province").get(pk=order.pk)
+        "committee", "committee__province", "issuer").get(pk=order.pk)
     require_secretary(actor, order.committee)
     if order.appointed_at is not None:
         raise ValidationError(_("บันทึกการแต่งตั้งตามคำสั่งนี้แล้ว"))
-    ref = _("คำสั่ง%(committee)s ที่ %(n)s/%(y)s ลงวันที่ %(date)s") % {
-        "committee": order.committee.get_kind_display(), "n": order.number, "y": order.year_be,
-        "date": format_be(order.date, style="long")}
+    ref = order_ref(order)
     entries = list(order.entries.select_related("application").order_by("order_no"))
     for entry in entries:
         outcome.mark_appointed(entry.application, actor=actor, effective_on=entry.effective_on,
-                               order_ref=ref)
+                               order_ref=ref, salary_rank=entry.salary_rank or None,
+                               salary=entry.salary)
     order.appointed_at = timezone.now()
     order.save(update_fields=["appointed_at"])
     _audit("order.appoint", actor, order, order.committee, count=len(entries))
     return len(entries)
+
+
+# --- honoraria ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def set_honorarium_rates(*, actor, committee: Committee, amounts: dict) -> list[HonorariumRate]:
+    """The amount an assessor receives per application assessed, per requested standing
+    (``committees.honoraria``); a standing given as None or "" loses its rate."""
+    require_secretary(actor, committee)
+    saved = []
+    changes = {}
+    for standing, amount in amounts.items():
+        if standing not in STANDING_ORDER:
+            raise ValidationError(_("วิทยฐานะไม่ถูกต้อง"))
+        if amount in (None, ""):
+            HonorariumRate.objects.filter(committee=committee, standing=standing).delete()
+            changes[standing] = None
+            continue
+        try:
+            value = Decimal(str(amount)).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            raise ValidationError(_("จำนวนเงินไม่ถูกต้อง")) from None
+        if value < 0:
+            raise ValidationError(_("จำนวนเงินต้องไม่ติดลบ"))
+        rate, _created = HonorariumRate.objects.update_or_create(
+            committee=committee, standing=standing,
+            defaults={"amount": value, "updated_by": actor})
+        saved.append(rate)
+        changes[standing] = str(value)
+    _audit("honoraria.rates", actor, committee, committee, rates=changes)
+    return saved

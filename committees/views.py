@@ -17,7 +17,8 @@ from accounts.exceptions import NotAllowed
 from appraisal.forms.assessment import CommitmentForm, DrawForm
 from appraisal.models import AssessorDraw
 
-from . import documents, selectors, services
+from . import authority, documents, orders, selectors, services
+from . import honoraria as honoraria_report
 from .forms import (
     RESOLUTION_CHOICES,
     ItemFilterForm,
@@ -25,6 +26,7 @@ from .forms import (
     MeetingForm,
     MemberForm,
     OrderForm,
+    RatesForm,
 )
 from .models import (
     AgendaItem,
@@ -240,6 +242,7 @@ def item_detail(request, pk):
         "item_draws": list(AssessorDraw.objects.filter(commitment_id=item.commitment_id)
                            .select_related("application__person").order_by("pk"))
         if item.commitment_id else [],
+        "may_resolve": services.may_resolve_on(item.meeting),
     })
 
 
@@ -284,6 +287,30 @@ def item_notify(request, pk):
 
 @login_required
 @require_safe
+def meeting_agenda_docx(request, pk):
+    """Every item of the meeting in one Word document."""
+    meeting = _meeting(request.user, pk)
+    return _file(documents.meeting_agenda_docx(meeting, _items(request.user, meeting),
+                                               thai=_thai(request)), DOCX,
+                 f"agenda-{meeting.number}-{meeting.year_be}.docx")
+
+
+@login_required
+@require_safe
+def meeting_minutes_docx(request, pk):
+    """The draft minutes (รายงานการประชุม) from the recorded resolutions."""
+    meeting = _meeting(request.user, pk)
+    return _file(documents.minutes_docx(meeting, _items(request.user, meeting),
+                                        thai=_thai(request)), DOCX,
+                 f"minutes-{meeting.number}-{meeting.year_be}.docx")
+
+
+def _items(user, meeting):
+    return selectors.items_of_meeting(user, meeting)
+
+
+@login_required
+@require_safe
 def item_docx(request, pk):
     item = _item(request.user, pk)
     return _file(documents.agenda_docx(item, thai=_thai(request)), DOCX,
@@ -320,8 +347,14 @@ def order_create(request, pk):
 @require_safe
 def order_detail(request, pk):
     order = _order(request.user, pk)
+    entries = list(order.entries.all())
+    issuer = orders.issuer_of(order)
+    meetings = sorted({m.pk: m for m in services.resolutions_of(
+        [e.application for e in entries]).values()}.values(), key=lambda m: (m.date, m.pk))
     return render(request, "committees/order_detail.html", {
-        "order": order, "entries": order.entries.all()})
+        "order": order, "entries": entries, "meetings": meetings,
+        "title": _("คำสั่ง%(lao)s") % {"lao": authority.lao_full_name(issuer)} if issuer
+        else _("คำสั่ง")})
 
 
 @login_required
@@ -338,7 +371,7 @@ def order_appoint(request, pk):
 @require_safe
 def order_pdf(request, pk):
     order = _order(request.user, pk)
-    return _file(documents.order_pdf(order, thai=_thai(request)), "application/pdf",
+    return _file(orders.order_pdf(order, thai=_thai(request)), "application/pdf",
                  f"order-{order.number}-{order.year_be}.pdf")
 
 
@@ -346,21 +379,35 @@ def order_pdf(request, pk):
 @require_safe
 def order_docx(request, pk):
     order = _order(request.user, pk)
-    return _file(documents.order_docx(order, thai=_thai(request)), DOCX,
+    return _file(orders.order_docx(order, thai=_thai(request)), DOCX,
                  f"order-{order.number}-{order.year_be}.docx")
 
 
 # --- the honoraria report ----------------------------------------------------------------------
 
 @login_required
-@require_safe
 def honoraria(request, pk):
+    """The seed's report by meeting date and per assessor with the amounts; the secretary sets
+    the committee's rates here (the seed gives none)."""
     committee = _committee(request.user, pk)
+    if request.method == "POST":
+        form = RatesForm(request.POST)
+        if form.is_valid():
+            _result, ok = _run(request, services.set_honorarium_rates, actor=request.user,
+                               committee=committee, amounts=form.cleaned_data)
+            if ok:
+                messages.success(request, _("บันทึกอัตราค่ารางวัลแล้ว"))
+        else:
+            messages.error(request, _("จำนวนเงินไม่ถูกต้อง"))
+        return redirect("committee_honoraria", pk=committee.pk)
     if request.GET.get("format") == "xlsx":
-        return _file(documents.honoraria_xlsx([committee], thai=_thai(request)), XLSX,
+        return _file(honoraria_report.honoraria_xlsx([committee], thai=_thai(request)), XLSX,
                      f"honoraria-{committee.pk}.xlsx")
+    rates = {s: r for (_c, s), r in honoraria_report.rates_of([committee]).items()}
     return render(request, "committees/honoraria.html", {
-        "committee": committee, "rows": documents.honoraria_rows([committee]),
-        "standings": services.STANDING_ORDER})
-
-
+        "committee": committee, "rows": honoraria_report.date_rows([committee]),
+        "assessors": honoraria_report.assessor_rows([committee]),
+        "standings": services.STANDING_ORDER, "rates_form": RatesForm(initial=rates),
+        "has_rates": bool(rates),
+        "is_secretary": services.is_secretary(request.user, committee),
+    })

@@ -51,6 +51,7 @@ __all__ = [
     "FONT_FAMILY",
     "ThaiPDF",
     "dashed_rect",
+    "draw_garuda",
     "draw_qr",
     "thai_word_breaks",
     "to_bytes",
@@ -254,6 +255,26 @@ def dashed_rect(
         dash_pattern={"dash": dash, "gap": gap}, line_width=line_width, draw_color=color
     ):
         pdf.rect(x, y, w, h, style="D")
+
+
+GARUDA_HEIGHT_MM = 30  # ระเบียบงานสารบรรณ: the ครุฑ of a คำสั่ง or ประกาศ is 3 cm high
+GARUDA_WIDTH_MM = 27
+
+
+def draw_garuda(pdf: FPDF, *, y: float, image: str | Path | None = None) -> float:
+    """The ครุฑ at the top of an order, 3 cm high and centred, from ``image`` when given (a PNG or
+    JPEG); otherwise a dashed box of the same size marked "ตราครุฑ" where it goes. Returns the
+    y just below it."""
+    x = (pdf.w - GARUDA_WIDTH_MM) / 2
+    if image and Path(image).is_file():
+        pdf.image(str(image), x=(pdf.w - GARUDA_WIDTH_MM) / 2, y=y, h=GARUDA_HEIGHT_MM)
+    else:
+        dashed_rect(pdf, x, y, GARUDA_WIDTH_MM, GARUDA_HEIGHT_MM)
+        with pdf.local_context(font_family=FONT_FAMILY, font_style="", font_size_pt=9,
+                               text_color=(110, 110, 110)):
+            pdf.set_xy(x, y + GARUDA_HEIGHT_MM / 2 - 5)
+            pdf.multi_cell(GARUDA_WIDTH_MM, 5, "ตราครุฑ\n(สูง ๓ ซม.)", align="C")
+    return y + GARUDA_HEIGHT_MM
 
 
 def to_bytes(pdf: FPDF) -> bytes:

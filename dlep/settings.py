@@ -383,6 +383,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Printed orders (committees/orders.py) -----------------------------------------------------
+# The ครุฑ emblem for the top of an appointment order (a PNG or JPEG file on the server). The
+# portal ships none: without it the PDF and Word orders keep a marked 3 cm box where it goes.
+GARUDA_IMAGE = env("GARUDA_IMAGE", default="")
+
 # --- Assessors of academic-standing applications (appraisal/services/invitations.py, scoring.py) -
 # An invited expert replies within this many days; then the invitation times out and the seat is
 # drawn again (Celery beat: appraisal/tasks.py, expire_invitations).

@@ -25,7 +25,6 @@ header                       key              must   values
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -36,7 +35,7 @@ from accounts import national_id, scoping
 from accounts.models import Membership, User
 from accounts.rules import Role
 from accounts.scoping import Access
-from core import tabular
+from core import spreadsheets, tabular
 from core.tabular import (
     MAX_FILE_SIZE,
     MAX_ROWS,
@@ -229,6 +228,7 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
+    spreadsheets.print_layout(sheet, landscape=True, fit_width=False)
     sheet.append([c.header for c in COLUMNS])
     for cell, column in zip(sheet[1], COLUMNS, strict=True):
         cell.font = Font(bold=True)
@@ -256,6 +256,4 @@ def template_workbook() -> bytes:
         notes.append([line])
     for column in COLUMNS:
         notes.append([column.header, "ต้องกรอก" if column.required else "", column.note])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.to_bytes(book)

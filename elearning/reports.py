@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf.fonts import FontFace
 
+from core import spreadsheets
 from core.pdf import FONT_FAMILY, ThaiPDF, to_bytes
 from core.thaidates import format_be
 
@@ -130,9 +131,7 @@ def _summary_values(compliance: Compliance, report: UnitReport | None,
 
 
 def _safe(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    return spreadsheets.clean(value)
 
 
 def report_workbook(compliance: Compliance, completions: list[Completion],
@@ -194,13 +193,11 @@ def report_workbook(compliance: Compliance, completions: list[Completion],
             cell.font = bold
             cell.fill = fill
             sheet.column_dimensions[cell.column_letter].width = max(12, len(cell.value) + 4)
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # 13 digits and dd/mm/yyyy stay text
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        spreadsheets.print_layout(sheet, landscape=True, fit_width=False)
+        spreadsheets.table_format(sheet, first_row=1, header_row=1)
+    spreadsheets.print_layout(summary, header_rows=None)
+    # strings stay text (13 digits, dd/mm/yyyy, a name starting with "="), in TH Sarabun New
+    return spreadsheets.to_bytes(book)
 
 
 # --- the PDF for signature ----------------------------------------------------------------------

@@ -22,6 +22,7 @@ from pythainlp.util import bahttext
 from accounts import selectors as org_selectors
 from accounts.models import Organization
 from accounts.rules import OrgKind
+from core.money import format_baht
 from core.pdf import FONT_FAMILY, ZWSP, ThaiPDF, draw_qr, to_bytes
 from core.thaidates import format_be
 
@@ -244,7 +245,7 @@ def kp7_pdf(person: Person, today: datetime.date) -> bytes:
         (_("ตำแหน่ง"), position),
         (_("ตำแหน่งเลขที่"), person.position_number),
         (_("อันดับ"), person.get_salary_rank_display()),
-        (_("เงินเดือน"), f"{person.salary:,.2f} {_('บาท')}" if person.salary is not None
+        (_("เงินเดือน"), f"{format_baht(person.salary)} {_('บาท')}" if person.salary is not None
          else ""),
         (_("ดำรงตำแหน่งปัจจุบันตั้งแต่"), appointed),
         (_("วิทยฐานะ"), standing),

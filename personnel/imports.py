@@ -54,7 +54,6 @@ through ``services.import_people`` (one transaction, one audit record).
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -67,7 +66,7 @@ from accounts import national_id, scoping
 from accounts.models import Organization
 from accounts.rules import OrgKind
 from accounts.scoping import Access
-from core import tabular
+from core import spreadsheets, tabular
 from core.tabular import (
     MAX_FILE_SIZE,
     MAX_ROWS,
@@ -390,39 +389,15 @@ ORG_SHEET = "รหัสหน่วยงาน"
 MAX_ORGS_IN_TEMPLATE = 10_000
 
 
-def _safe(value):
-    """A cell value that Excel shows and never runs: strings stay strings (a name starting with
-    "=" is not a formula) and lose the control characters xlsx cannot hold."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 def _string_cell(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=_safe(value))
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
+    """A cell that Excel shows and never runs (core.spreadsheets)."""
+    return spreadsheets.cell(sheet, value)
 
 
 def _header_cells(sheet, columns, *, required_fill: bool):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-
-    bold = Font(bold=True)
-    must = PatternFill("solid", fgColor="FFE699")
-    plain = PatternFill("solid", fgColor="DDEBF7")
-    cells = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = bold
-        cell.fill = must if (required_fill and column.required) else plain
-        cells.append(cell)
-    return cells
+    return [spreadsheets.cell(sheet, column.header, bold=True,
+                              fill="FFE699" if (required_fill and column.required) else "DDEBF7")
+            for column in columns]
 
 
 def _widths(sheet, columns):
@@ -436,17 +411,13 @@ def _widths(sheet, columns):
 
 
 def _saved(book) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.to_bytes(book)
 
 
 def template_workbook(user) -> bytes:
     """The import form: the people sheet (header and one example row), the codes of the
     organisations ``user`` may import into, and the column notes."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -461,6 +432,7 @@ def template_workbook(user) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(PEOPLE_SHEET)
+    spreadsheets.print_layout(sheet, landscape=True, fit_width=False)
     _widths(sheet, PERSON_COLUMNS)
     sheet.freeze_panes = "A2"
     for index, column in enumerate(PERSON_COLUMNS, start=1):
@@ -473,15 +445,11 @@ def template_workbook(user) -> bytes:
             check.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
             sheet.data_validations.append(check)
     sheet.append(_header_cells(sheet, PERSON_COLUMNS, required_fill=True))
-    grey = Font(italic=True, color="808080")
-    row = []
-    for column in PERSON_COLUMNS:
-        cell = _string_cell(sheet, example[column.key])
-        cell.font = grey
-        row.append(cell)
-    sheet.append(row)
+    sheet.append([spreadsheets.cell(sheet, example[column.key], italic=True, color="808080")
+                  for column in PERSON_COLUMNS])
 
     codes = book.create_sheet(ORG_SHEET)
+    spreadsheets.print_layout(codes)
     codes.column_dimensions["A"].width = 16
     codes.column_dimensions["B"].width = 50
     codes.column_dimensions["C"].width = 24
@@ -495,6 +463,7 @@ def template_workbook(user) -> bytes:
                           _string_cell(codes, str(org.get_kind_display()))])
 
     notes = book.create_sheet("คำอธิบาย")
+    spreadsheets.print_layout(notes, header_rows=None)
     notes.column_dimensions["A"].width = 40
     notes.column_dimensions["B"].width = 12
     notes.column_dimensions["C"].width = 60
@@ -510,7 +479,7 @@ def template_workbook(user) -> bytes:
         f"ไม่เกิน {MAX_ROWS:,} แถวต่อไฟล์",
         "",
     ):
-        notes.append([line])
+        notes.append([_string_cell(notes, line)])
     notes.append(_header_cells(notes, (Column("c", "คอลัมน์"), Column("r", "ต้องกรอก"),
                                        Column("v", "ค่าที่ใช้ได้"), Column("e", "ตัวอย่าง")),
                                required_fill=False))
@@ -521,7 +490,7 @@ def template_workbook(user) -> bytes:
                                             column.note) if p)
         notes.append([
             _string_cell(notes, column.header),
-            WriteOnlyCell(notes, value="ต้องกรอก" if column.required else ""),
+            _string_cell(notes, "ต้องกรอก" if column.required else ""),
             _string_cell(notes, accepted),
             _string_cell(notes, example[column.key]),
         ])
@@ -537,6 +506,7 @@ def roster_workbook(user, people) -> bytes:
     work = scoping.reach(user, Access.WORK)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("ทะเบียนบุคลากร")
+    spreadsheets.print_layout(sheet, landscape=True, fit_width=False)
     _widths(sheet, EXPORT_COLUMNS)
     sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet, EXPORT_COLUMNS, required_fill=False))

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.money import format_baht
 from core.thaidates import format_be
 
 from .models import HISTORY_MODELS
@@ -42,6 +43,8 @@ def format_value(obj, field: models.Field) -> str:
         return str(getattr(obj, field.name))
     if isinstance(value, bool):
         return "✓" if value else "–"
+    if isinstance(field, models.DecimalField) and field.name == "salary":
+        return format_baht(value)  # the same figure as the current-position card and the PDF
     if isinstance(value, datetime.date):
         lang = "en" if (get_language() or "th").startswith("en") else "th"
         return format_be(value, lang=lang, with_time=False)

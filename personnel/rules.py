@@ -334,3 +334,39 @@ def lpa_29_score(*, complete: bool, certified_on: datetime.date | None,
     if complete and certified_on is not None and certified_on <= deadline:
         return LPA_29_FULL_SCORE
     return 0
+
+
+# --- the salary rank and salary on appointment to a standing (seed 004, "กฎหมาย ระเบียบ ...") ---
+
+# The rank (อันดับ) that goes with each standing of the teacher position. The salary table of
+# the พ.ร.บ.เงินเดือน เงินวิทยฐานะ และเงินประจำตำแหน่งข้าราชการครูและบุคลากรทางการศึกษา (seed
+# 004 item ๕: its amendment ฉบับที่ ๓ พ.ศ. ๒๕๕๘) has one rank per standing: ครูผู้ช่วย, คศ.1 (no
+# standing; "รับเงินเดือนอันดับ คศ.1" on the seed's request form for a teacher without one),
+# คศ.2 ชำนาญการ, คศ.3 ชำนาญการพิเศษ, คศ.4 เชี่ยวชาญ, คศ.5 เชี่ยวชาญพิเศษ. Values of
+# personnel.choices (SalaryRank, AcademicStanding), kept as strings so that this module needs no
+# Django.
+RANK_FOR_STANDING = {
+    "none": "ks1",
+    "professional": "ks2",
+    "senior_professional": "ks3",
+    "expert": "ks4",
+    "senior_expert": "ks5",
+}
+
+
+def rank_for_standing(standing: str) -> str:
+    """The salary rank of a teacher who holds ``standing`` (see :data:`RANK_FOR_STANDING`)."""
+    try:
+        return RANK_FOR_STANDING[standing]
+    except KeyError:
+        raise ValueError(f"no salary rank for standing {standing!r}") from None
+
+
+def salary_on_appointment(current_salary):
+    """The salary a teacher receives on being appointed to a standing or to a higher one.
+
+    Seed 004, item ๖ of the laws it cites: หนังสือสำนักงาน ก.ค.ศ. ที่ ศธ ๐๒๐๖.๗/ว ๙ ลงวันที่ ๒๖
+    เมษายน ๒๕๖๒, from 1 October 2561: "ให้ข้าราชการครูและบุคลากรทางการศึกษาผู้นั้นได้รับ
+    เงินเดือนในอัตราเงินเดือนที่ได้รับอยู่เดิม" — the same amount, in the new rank. (The allowance
+    for the standing, เงินวิทยฐานะ, is paid besides the salary; the registry does not keep it.)"""
+    return current_salary

@@ -22,6 +22,7 @@ from accounts.models import Membership, Organization
 from accounts.notify import email_after_commit
 from accounts.rules import OrgKind, Role
 
+from . import rules
 from .choices import ENDED_STATUSES, AcademicStanding, PersonStatus
 from .models import (
     CertificationRound,
@@ -152,6 +153,27 @@ def add_history_line(*, actor, person: Person, kind: str, **data):
     audit.record(f"person.history.{kind}", actor=actor, target=person,
                  organization=person.organization, line_id=line.pk)
     return line
+
+
+@transaction.atomic
+def appoint_to_standing(*, actor, person: Person, standing: str,
+                        effective_on: datetime.date, order_ref: str,
+                        salary_rank: str | None = None, salary=None) -> PositionHistory:
+    """The ก.พ.7 on appointment to an academic standing (seed 004 step 7): the standing and its
+    date, the rank that goes with it and the salary per the rules (``rules.rank_for_standing``,
+    ``rules.salary_on_appointment``: the same amount), and one position line citing the order.
+
+    ``salary_rank`` and ``salary`` are the figures the order printed, when it printed them."""
+    rank = salary_rank or rules.rank_for_standing(standing)
+    if salary is None:
+        salary = rules.salary_on_appointment(person.salary)
+    person = update_person(actor=actor, person=person, standing=standing,
+                           standing_granted_on=effective_on, salary_rank=rank, salary=salary)
+    return add_history_line(
+        actor=actor, person=person, kind="position", effective_on=effective_on,
+        position_type=person.position_type, position_number=person.position_number,
+        organization_name=person.organization.name, salary_rank=rank, salary=salary,
+        standing=standing, order_ref=order_ref[:120])
 
 
 @transaction.atomic

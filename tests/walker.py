@@ -207,7 +207,9 @@ SAMPLES: dict[str, Callable[[World], dict]] = {
     "committee_member_remove": lambda w: {"pk": _committees().committee_of(w.a).pk,
                                           "member_pk": _committees().member_of(w.a).pk},
     **{name: (lambda w: {"pk": _committees().meeting_of(w.a).pk})
-       for name in ("meeting_detail", "item_build", "api:meeting-detail")},
+       for name in ("meeting_detail", "item_build", "meeting_agenda_docx",
+                    "meeting_minutes_docx", "api:meeting-detail", "api:meeting-agenda-docx",
+                    "api:meeting-minutes-docx")},
     **{name: (lambda w: {"pk": _committees().item_of(w.a).pk})
        for name in ("item_detail", "item_resolve", "item_notify", "item_docx", "item_xlsx",
                     "item_draw", "api:agenda-item-draw",

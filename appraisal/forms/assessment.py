@@ -84,6 +84,12 @@ class ExpertForm(forms.Form):
 
 
 class ExpertFilterForm(forms.Form):
+    POOL, MINE = "pool", "mine"
+    scope = forms.ChoiceField(label=_("แสดง"), required=False, choices=[
+        (POOL, _("ทุกคนที่ใช้ในการสุ่ม (ทุกจังหวัด)")),
+        (MINE, _("เฉพาะที่หน่วยงานของฉันขึ้นบัญชี (แก้ไขได้)"))],
+        widget=forms.Select(attrs={"class": "form-select", "aria-label": _("แสดง"),
+                                   "data-testid": "expert-scope"}))
     q = forms.CharField(label=_("ค้นหาชื่อหรือหน่วยงาน"), required=False)
     subject_area = forms.ModelChoiceField(label=_("สาขา"), queryset=SubjectArea.objects.all(),
                                           required=False, empty_label=_("ทุกสาขา"))

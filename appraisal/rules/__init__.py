@@ -48,6 +48,7 @@ from appraisal.rules.conflicts import (  # noqa: F401
 from appraisal.rules.decision import (  # noqa: F401
     ASSESSORS,
     ASSESSORS_NEEDED,
+    DISPLAY_PLACES,
     LEVELS,
     PERCENT_PLACES,
     SIDE_THRESHOLDS,
@@ -56,6 +57,8 @@ from appraisal.rules.decision import (  # noqa: F401
     Decision,
     application_passes,
     decide,
+    display_score,
+    format_score,
     sheet_percentage,
     side_passes,
     sides_for,

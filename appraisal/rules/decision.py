@@ -52,6 +52,11 @@ LEVELS = (1, 2, 3, 4)  # each indicator is scored on levels 1–4 (ว9/2564 ass
 # Percentages are kept to 4 decimals, cut (never rounded up): a score below the threshold never
 # passes by rounding.
 PERCENT_PLACES = Decimal("0.0001")
+# ONE rule for every score a person reads — the web pages, the summary PDF, the agenda in Word,
+# the annex in Excel: 2 decimals, half up (65.625 → 65.63; 65.624 → 65.62), as scores are rounded
+# by hand on the seed's forms ("๖๗.๕๐"). Shown figures only: the decision compares the kept
+# 4-decimal percentage with the threshold, so 64.9999 never passes as "65.00".
+DISPLAY_PLACES = Decimal("0.01")
 
 
 def sides_for(requested_standing: str) -> tuple[int, ...]:
@@ -79,6 +84,24 @@ def sheet_percentage(levels: Sequence[int], weights: Sequence[Decimal]) -> Decim
                  Decimal(0))
     best = Decimal(max(LEVELS)) * sum(weights, Decimal(0))
     return (earned * 100 / best).quantize(PERCENT_PLACES, rounding="ROUND_DOWN")
+
+
+def display_score(value) -> Decimal | None:
+    """A score as people read it (:data:`DISPLAY_PLACES`, half up); None stays None. Takes a
+    Decimal, an int, a float or a numeric string (scores kept in JSON are strings)."""
+    if value is None or value == "":
+        return None
+    return Decimal(str(value)).quantize(DISPLAY_PLACES, rounding="ROUND_HALF_UP")
+
+
+def format_score(value, *, thai_digits: bool = False) -> str:
+    """:func:`display_score` as text, always 2 decimals ("65.63", "70.00"); "" for None;
+    Thai digits on request ("๖๕.๖๓")."""
+    shown = display_score(value)
+    if shown is None:
+        return ""
+    text = f"{shown:.2f}"
+    return text.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) if thai_digits else text
 
 
 @dataclass(frozen=True)

@@ -92,27 +92,22 @@ def notify_result(application: Application, *, actor, meeting_ref: str,
 
 @transaction.atomic
 def mark_appointed(application: Application, *, actor, effective_on: datetime.date,
-                   order_ref: str) -> Application:
-    """The appointment order was issued (seed 004 step 7): the person's standing and its date
-    in the ก.พ.7 record, a dated position line, and the application appointed. No appointment
-    takes effect before the complete request entered the system (step 5)."""
+                   order_ref: str, salary_rank: str | None = None,
+                   salary=None) -> Application:
+    """The appointment order was issued (seed 004 step 7): the person's standing, its date, the
+    rank that goes with it and the salary per the rules in the ก.พ.7 record with a dated
+    position line (``personnel.services.appoint_to_standing``; ``salary_rank``/``salary``: the
+    figures the order printed), and the application appointed. No appointment takes effect
+    before the complete request entered the system (step 5)."""
     application = draws.lock(application)
     draws.require_office(actor, application)
     draws.require_state(application, ApplicationState.NOTIFIED)
     if application.entered_on and effective_on < application.entered_on:
         raise ValidationError(_("วันที่มีผลต้องไม่ก่อนวันที่คำขอครบถ้วนเข้าสู่ระบบ (%(day)s)") % {
             "day": format_be(application.entered_on, style="long")})
-    person = application.person
-    personnel_services.update_person(actor=actor, person=person,
-                                     standing=application.requested_standing,
-                                     standing_granted_on=effective_on)
-    person.refresh_from_db()
-    personnel_services.add_history_line(
-        actor=actor, person=person, kind="position", effective_on=effective_on,
-        position_type=person.position_type, position_number=person.position_number,
-        organization_name=person.organization.name, salary_rank=person.salary_rank,
-        salary=person.salary, standing=application.requested_standing,
-        order_ref=order_ref[:120])
+    personnel_services.appoint_to_standing(
+        actor=actor, person=application.person, standing=application.requested_standing,
+        effective_on=effective_on, order_ref=order_ref, salary_rank=salary_rank, salary=salary)
     before = application.state
     application.state = ApplicationState.APPOINTED
     application.save(update_fields=["state", "updated_at"])

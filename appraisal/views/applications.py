@@ -3,8 +3,6 @@ selector, render."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -362,6 +360,7 @@ def office_queue_xlsx(request):
         raise NotAllowed()
     from openpyxl import Workbook
 
+    from core import spreadsheets
     from core.thaidates import format_be
 
     _form, qs = _queue(request)
@@ -370,21 +369,21 @@ def office_queue_xlsx(request):
     header = [_("ลำดับ"), _("ชื่อ-นามสกุล"), _("ตำแหน่ง/วิทยฐานะปัจจุบัน"), _("ขอมี/เลื่อนเป็น"),
               _("สถานศึกษา"), _("วันที่ส่งคำขอ"), _("สถานะ"),
               *[f"({i}) {label}" for i, (_k, label) in enumerate(CheckKind.choices, start=1)]]
-    sheet.append(header)
+    spreadsheets.print_layout(sheet, landscape=True,
+                              widths=(7, 32, 20, 16, 30, 16, 22, *[24] * len(CheckKind.choices)))
+    sheet.append(spreadsheets.row(sheet, header, bold=True, table=True, wrap=False))
     for number, application in enumerate(qs.iterator(chunk_size=500), start=1):
         current = selectors.current_round_checks(application)
-        sheet.append([
+        sheet.append(spreadsheets.row(sheet, [
             number, application.person.full_name_th,
             str(application.get_current_standing_display()),
             str(application.get_requested_standing_display()), application.organization.name,
             format_be(application.filed_on, style="long"),
             str(application.get_state_display()),
             *[_mark(current.get(k)) for k in CheckKind.values],
-        ])
-    buffer = io.BytesIO()
-    book.save(buffer)
+        ], table=True, wrap=False))
     response = HttpResponse(
-        buffer.getvalue(),
+        spreadsheets.to_bytes(book),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = (
         f'attachment; filename="qualification-checks-{timezone.localdate():%Y%m%d}.xlsx"')

@@ -444,7 +444,8 @@ def score_sheet_draft(request, pk):
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     return JsonResponse({"saved_at": timezone.localtime(sheet.updated_at).strftime("%H:%M:%S"),
-                         "percentages": sheet.percentages})
+                         "percentages": {side: rules.format_score(value)
+                                         for side, value in sheet.percentages.items()}})
 
 
 @login_required

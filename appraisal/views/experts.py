@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.exceptions import NotAllowed
 from appraisal import imports as expert_imports
-from appraisal import selectors
+from appraisal import rules, selectors
 from appraisal.forms.assessment import (
     ConflictForm,
     ExpertFilterForm,
@@ -42,17 +42,38 @@ def _require_manager(user) -> None:
 
 @login_required
 def expert_list(request):
+    """The registry as its keeper sees it: by default every expert the draw may use, from every
+    province (the draw pools them all); the records of other keepers are read only."""
     _require_manager(request.user)
     form = ExpertFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    pool = filters.get("scope") != ExpertFilterForm.MINE
     qs = selectors.expert_list(request.user, q=filters.get("q", ""),
                              subject_area=filters.get("subject_area"),
-                             standing=filters.get("standing", ""))
+                             standing=filters.get("standing", ""), pool=pool)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    standing_labels = dict(AcademicStanding.choices)
+    editable = set(selectors.experts_for(request.user).filter(
+        pk__in=[e.pk for e in page]).values_list("pk", flat=True))
+    today = timezone.localdate()
+    rows = [{"expert": e, "editable": e.pk in editable, "ready": _readiness(e, today)}
+            for e in page]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "appraisal/expert_list.html", {
-        "form": form, "page": page, "standing_labels": standing_labels,
+        "form": form, "page": page, "rows": rows, "pool": pool,
+        "standing_labels": dict(AcademicStanding.choices), "query": query.urlencode(),
     })
+
+
+def _readiness(expert: Expert, today) -> str:
+    """Why the draw would pass the expert over whatever the application (the reasons of
+    ``appraisal.rules.exclusion_reason`` that do not depend on it), or "" when ready."""
+    if expert.user_id is None or not expert.user.is_active:
+        return str(rules.EXCLUSION_REASONS["no_account"])
+    if not expert.is_active or expert.active_from > today or (
+            expert.active_to is not None and expert.active_to < today):
+        return str(rules.EXCLUSION_REASONS["inactive"])
+    return ""
 
 
 def _expert_initial(expert: Expert) -> dict:

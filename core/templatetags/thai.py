@@ -30,3 +30,12 @@ def thai_date(value, options: str = ""):
         lang=lang,
         with_time=False if "date" in opts else None,
     )
+
+
+@register.filter
+def baht(value, options: str = ""):
+    """``{{ person.salary|baht }}`` → 24,290.00 (core.money.format_baht); None → "";
+    ``baht:"thai_digits"`` → ๒๔,๒๙๐.๐๐."""
+    from core.money import format_baht
+
+    return format_baht(value, thai_digits="thai_digits" in options)

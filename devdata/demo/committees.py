@@ -21,9 +21,16 @@ from appraisal.models import Application, DrawCommitment, Expert, Invitation
 from appraisal.services import applications as appraisal_services
 from appraisal.services import conflicts, invitations
 from committees import services
-from committees.models import Decision, ItemKind, Meeting
+from committees.models import Decision, ItemKind, Meeting, MemberRole
 from committees.selectors import committees_for
 from personnel.rules import fiscal_year_be
+
+# invented people in the offices such a committee seats, for the demo's minutes
+DEMO_MEMBERS = (
+    ("นายวิชัย ศรีสุข", "ผู้ว่าราชการจังหวัดนครพนม", MemberRole.CHAIR),
+    ("นางสาวพรทิพย์ ใจงาม", "ผู้แทนพนักงานเทศบาล", MemberRole.MEMBER),
+    ("นายสมศักดิ์ ทองดี", "ท้องถิ่นจังหวัดนครพนม", MemberRole.SECRETARY),
+)
 
 
 def _user(role: str, code: str):
@@ -54,6 +61,9 @@ def build() -> int:
                       if c.kind == waiting[0].office.committee_kind), None) if waiting else None
     if committee is None:
         return 0
+    for name, position, role in DEMO_MEMBERS:  # whom the draft minutes list as present
+        services.add_member(actor=secretary, committee=committee, name=name, position=position,
+                            role=role)
     today = timezone.localdate()
     meeting = services.create_meeting(actor=secretary, committee=committee, number=1,
                                       year_be=fiscal_year_be(today),

@@ -185,7 +185,8 @@ def test_the_score_sheet_page_saves_and_submits(complete):
                            json.dumps({"levels": levels, "notes": {"1": {"strengths": "ดี"}}}),
                            content_type="application/json")
     assert response.status_code == 200
-    assert response.json()["percentages"] == {"1": "50.0000", "2": "50.0000"}
+    # shown as every page shows scores
+    assert response.json()["percentages"] == {"1": "50.00", "2": "50.00"}
     bad = client.post(reverse("score_sheet_draft", args=[invitation.pk]),
                       json.dumps({"levels": {"0": 9}}), content_type="application/json")
     assert bad.status_code == 400

@@ -35,10 +35,11 @@ def qualified(side, name: str = "ครูคุณสมบัติ", **kw):
 
 
 def assessed(side, name: str = "ครูประเมินแล้ว", *, scores=None,
-             standing=AcademicStanding.PROFESSIONAL):
-    """An assessed application with its decision; ``scores`` = {side: (p1, p2, p3)}."""
+             standing=AcademicStanding.PROFESSIONAL, **fields):
+    """An assessed application with its decision; ``scores`` = {side: (p1, p2, p3)};
+    ``fields`` for the application (another ``organization`` and ``office``)."""
     application = approved_application(side, person=applicant(side, name), standing=standing,
-                                       state=ApplicationState.ASSESSED)
+                                       state=ApplicationState.ASSESSED, **fields)
     scores = scores or {1: ("70.00", "75.00", "80.00"), 2: ("72.50", "65.00", "90.00")}
     result = rules.decide({s: [Decimal(p) for p in v] for s, v in scores.items()}, standing)
     AssessmentDecision.objects.create(

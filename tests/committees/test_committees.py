@@ -12,7 +12,7 @@ from accounts.models import Notification
 from accounts.rules import CommitteeKind, LaoType, OrgKind, Role
 from appraisal.choices import ApplicationState
 from appraisal.models import Application, AssessorDraw
-from committees import documents, selectors, services
+from committees import documents, honoraria, orders, selectors, services
 from committees.models import AgendaEntry, Decision, ItemKind
 from personnel.choices import AcademicStanding
 from personnel.models import PositionHistory
@@ -180,7 +180,7 @@ def test_results_documents_hold_six_scores_dates_and_counts(world):
         assert row[3:9] == expected
         assert row[9] == ("ผ่านเกณฑ์" if application.decision.passed else "ไม่ผ่านเกณฑ์")
         assert row[11] == documents.format_be(application.entered_on, style="long")
-    counts = {r[0]: r[1:4] for r in rows[8:] if r and r[0] in ("ชำนาญการ", "ชำนาญการพิเศษ")}
+    counts = {r[1]: r[2:5] for r in rows[8:] if r and r[1] in ("ชำนาญการ", "ชำนาญการพิเศษ")}
     assert counts == {"ชำนาญการ": [2, 1, 1], "ชำนาญการพิเศษ": [1, 1, 0]}
     text = docx_text(documents.agenda_docx(item))
     assert "ชำนาญการ | 2 | 1 | 1" in text
@@ -224,15 +224,19 @@ def test_results_resolution_notify_and_order_update_the_record(world, mailoutbox
     with pytest.raises(ValidationError):
         services.create_order(actor=actor, committee=committee, number=12, year_be=2569,
                               date=DAY, signer_name="นายก", applications=[failing])
+    with pytest.raises(ValidationError):  # the LAO's head signs, not the office's director
+        services.create_order(actor=actor, committee=committee, number=12, year_be=2569,
+                              date=DAY, signer_name="นายผู้ลงนาม", signer_position="ผู้อำนวยการ",
+                              applications=[passing, senior])
     order = services.create_order(actor=actor, committee=committee, number=12, year_be=2569,
-                                  date=DAY, signer_name="นายผู้ลงนาม", signer_position="ผู้อำนวยการ",
+                                  date=DAY, signer_name="นายผู้ลงนาม",
                                   applications=[passing, senior])
     order = selectors.order_detail(actor, order.pk)
-    text = docx_text(documents.order_docx(order))
+    text = docx_text(orders.order_docx(order))
     assert "ที่ 12/2569" in text
     assert passing.person.full_name_th in text
     assert "ชำนาญการพิเศษ" in text
-    assert documents.order_pdf(order).startswith(b"%PDF")
+    assert orders.order_pdf(order).startswith(b"%PDF")
     assert services.mark_appointed(actor=actor, order=order) == 2
     person = passing.person
     person.refresh_from_db()
@@ -254,7 +258,7 @@ def test_honoraria_counts_panel_appointments_per_date_and_standing(world):
                                 kind=ItemKind.PANELS, applications=apps)
     services.record_resolution(actor=secretary(world.a), item=item, decisions={
         apps[0].pk: "approved", apps[1].pk: "not_approved", apps[2].pk: "approved"})
-    rows = xlsx_rows(documents.honoraria_xlsx([committee_of(world.a)]))
+    rows = xlsx_rows(honoraria.honoraria_xlsx([committee_of(world.a)]))
     assert rows[1][:6] == ["ลำดับ", "รางวัล", "วันเดือนปีตั้งรางวัล", "ประเภท", "ชำนาญการ",
                            "ชำนาญการพิเศษ"]
     assert rows[2][2] == "20 พฤศจิกายน 2569"

@@ -99,7 +99,7 @@ def test_kp7_has_the_person_dates_sections_and_history(person):
     ):
         assert_same_text(expected, text)
     # History lines: a table row, its cells in order (a cell may wrap between words).
-    assert_in_table("29 พ.ค. 2560 ครู ค-0042 โรงเรียนบ้านหนองบัว คศ.1 21500.00 ไม่มีวิทยฐานะ "
+    assert_in_table("29 พ.ค. 2560 ครู ค-0042 โรงเรียนบ้านหนองบัว คศ.1 21,500.00 ไม่มีวิทยฐานะ "
                     "คำสั่ง อบต. ที่ 12/2560", text)
     assert_in_table("ปริญญาโท การสอนภาษาไทย มหาวิทยาลัยราชภัฏสกลนคร 1 มี.ค. 2563 – ใช่", text)
     assert_in_table("วันที่มีผล ตำแหน่ง ตำแหน่งเลขที่ สังกัด อันดับ เงินเดือน", text)
@@ -137,7 +137,7 @@ def test_a_long_history_wraps_onto_more_pages_with_its_header_row_again(person):
     person = selectors.person_for(person.user, person.pk)
     reader = PdfReader(io.BytesIO(documents.kp7_pdf(person, TODAY)))
     texts = [p.extract_text() for p in reader.pages]
-    assert_in_table("1 เม.ย. 2583 ครู – โรงเรียนเทศบาลวัดศรีสะอาด – 17040.00", "\n".join(texts))
+    assert_in_table("1 เม.ย. 2583 ครู – โรงเรียนเทศบาลวัดศรีสะอาด – 17,040.00", "\n".join(texts))
     header = "วันที่มีผล ตำแหน่ง ตำแหน่งเลขที่ สังกัด อันดับ เงินเดือน วิทยฐานะ"
     with_header = []
     for text in texts:
