@@ -11,6 +11,8 @@ FROM python:3.11-slim
 # STATICFILES_BACKEND, WHITENOISE_USE_FINDERS: hashed, pre-compressed static files, served by
 #   WhiteNoise from STATIC_ROOT only.
 # WEB_CONCURRENCY: gunicorn's default worker count (gunicorn reads it itself); override in .env.
+# CONN_MAX_AGE=0: under ASGI each request runs in a thread of its own, so persistent database
+#   connections would pile up instead of being reused (Django's advice for ASGI).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -19,7 +21,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DLEP_DATA_DIR=/app/var \
     STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage \
     WHITENOISE_USE_FINDERS=false \
-    WEB_CONCURRENCY=3
+    WEB_CONCURRENCY=3 \
+    CONN_MAX_AGE=0
 
 WORKDIR /app
 
@@ -54,13 +57,19 @@ USER dlep
 
 EXPOSE 8000
 
-# The web server. docker-compose.yml runs the worker and beat from this same image with other
-# commands. --worker-tmp-dir: gunicorn's heartbeat files on tmpfs rather than the overlay disk.
-CMD ["gunicorn", "dlep.wsgi:application", \
+# The web server: gunicorn managing uvicorn's ASGI workers. A worker reads request bodies and
+# writes file responses on its event loop, so a slow client (a teacher's 2 Mbit/s line, an
+# assessor's slow download) holds no worker; --timeout only fires when a worker's loop is stuck,
+# never on a long transfer. With object storage the evidence bytes do not come here at all.
+# docker-compose.yml runs the worker and beat from this same image with other commands.
+# --worker-tmp-dir: gunicorn's heartbeat files on tmpfs rather than the overlay disk.
+# --graceful-timeout: how long a restart (or --max-requests) lets running requests finish.
+CMD ["gunicorn", "dlep.asgi:application", \
+     "--worker-class", "uvicorn_worker.UvicornWorker", \
      "--bind", "0.0.0.0:8000", \
      "--worker-tmp-dir", "/dev/shm", \
      "--timeout", "60", \
-     "--graceful-timeout", "30", \
+     "--graceful-timeout", "120", \
      "--max-requests", "1000", \
      "--max-requests-jitter", "100", \
      "--access-logfile", "-"]

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import functools
 import io
+from collections import OrderedDict
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
-# One GET per this many bytes read; what a reader holds in memory besides its caller's own.
-READ_BUFFER = 1024 * 1024
+# The buffer of the reader over the block cache (see _RangedRaw for what a request fetches).
+READ_BUFFER = 64 * 1024
 
 
 def enabled() -> bool:
@@ -95,13 +96,26 @@ def ensure_bucket(origins: list[str]) -> None:
 
 
 class _RangedRaw(io.RawIOBase):
-    """One object read by ``GET Range`` requests, one per ``readinto``."""
+    """One object read by ``GET Range`` requests, through a small cache of blocks.
+
+    Readers jump about: FFmpeg reads the index at the end of a video, then the packets from
+    the start; pypdf reads a PDF's trailer backwards from the end in small steps. Blocks of
+    ``BLOCK`` bytes are kept (least recently used first out, ``CACHE`` bytes at most), so a
+    step back reads from memory; a run of forward reads fetches ahead, doubling up to
+    ``AHEAD`` bytes a request."""
+
+    BLOCK = 256 * 1024
+    AHEAD = 8 * 1024 * 1024
+    CACHE = 16 * 1024 * 1024
 
     def __init__(self, s3, bucket_name: str, key: str, size: int):
         self.s3, self.bucket_name, self.key, self.size = s3, bucket_name, key, size
         self.position = 0
         self.requests = 0
         self.fetched = 0
+        self._blocks: OrderedDict[int, bytes] = OrderedDict()
+        self._next = 0  # the block after the last one fetched: reading on from there is a run
+        self._ahead = 1  # blocks to fetch on the next miss
 
     def readable(self) -> bool:
         return True
@@ -119,24 +133,52 @@ class _RangedRaw(io.RawIOBase):
         self.position = base + offset
         return self.position
 
+    def _fetch(self, first: int, last: int) -> None:
+        """Blocks ``first``..``last`` (and more ahead on a run) in one request."""
+        if first == self._next:
+            self._ahead = min(self._ahead * 2, self.AHEAD // self.BLOCK)
+        else:
+            self._ahead = 1
+        last_block = (self.size - 1) // self.BLOCK
+        last = min(max(last, first + self._ahead - 1), last_block)
+        start, end = first * self.BLOCK, min((last + 1) * self.BLOCK, self.size) - 1
+        body = self.s3.get_object(Bucket=self.bucket_name, Key=self.key,
+                                  Range=f"bytes={start}-{end}")["Body"]
+        with body:
+            data = body.read()
+        self.requests += 1
+        self.fetched += len(data)
+        for index in range(first, last + 1):
+            chunk = data[(index - first) * self.BLOCK:(index - first + 1) * self.BLOCK]
+            if chunk:
+                self._blocks[index] = chunk
+                self._blocks.move_to_end(index)
+        self._next = last + 1
+        while len(self._blocks) * self.BLOCK > self.CACHE:
+            self._blocks.popitem(last=False)
+
     def readinto(self, buffer) -> int:
         if self.position >= self.size:
             return 0
-        last = min(self.position + len(buffer), self.size) - 1
-        body = self.s3.get_object(Bucket=self.bucket_name, Key=self.key,
-                                  Range=f"bytes={self.position}-{last}")["Body"]
+        want = min(len(buffer), self.size - self.position)
+        first = self.position // self.BLOCK
+        last = (self.position + want - 1) // self.BLOCK
+        missing = [i for i in range(first, last + 1) if i not in self._blocks]
+        if missing:
+            self._fetch(missing[0], missing[-1])
         view = memoryview(buffer)
-        want = last - self.position + 1
         n = 0
-        with body:
-            while n < want:
-                data = body.read(min(READ_BUFFER, want - n))
-                if not data:
-                    break
-                view[n:n + len(data)] = data
-                n += len(data)
-        self.requests += 1
-        self.fetched += n
+        while n < want:
+            index, offset = divmod(self.position + n, self.BLOCK)
+            block = self._blocks.get(index)
+            if block is None:  # evicted by a huge read: fetch the rest on the next call
+                break
+            self._blocks.move_to_end(index)
+            piece = block[offset:offset + want - n]
+            if not piece:
+                break
+            view[n:n + len(piece)] = piece
+            n += len(piece)
         self.position += n
         return n
 

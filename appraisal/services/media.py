@@ -451,7 +451,7 @@ def _clamd_instream(url: str, source: Source, timeout: float) -> str:
     with sock:
         try:
             sock.sendall(b"zINSTREAM\0")
-            with source.open(buffer_size=8 * CLAMD_CHUNK) as f:
+            with source.open(buffer_size=CLAMD_CHUNK) as f:
                 while chunk := f.read(CLAMD_CHUNK):
                     sock.sendall(struct.pack("!L", len(chunk)) + chunk)
             sock.sendall(struct.pack("!L", 0))
