@@ -112,8 +112,9 @@ def start(folder: Path) -> Store:
     log = folder / "weed.log"
     env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=folder,  # noqa: S603 stdout=out, stderr=subprocess.STDOUT,
-                                   env=env, start_new_session=True)
+        process = subprocess.Popen(  # noqa: S603 - our own venv's binary
+            command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, env=env,
+            start_new_session=True)
     endpoint = f"http://127.0.0.1:{s3}"
     try:
         _wait(endpoint, process, log)
