@@ -9,6 +9,7 @@ store by multipart from here, the zero parts cut from one reused buffer (no 2 GB
 here, none in memory)."""
 
 import struct
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -157,6 +158,6 @@ def test_a_2_gb_video_plays_at_once_and_is_checked_in_bounded_memory(
     assert (seek.status_code, len(seek.content)) == (206, 100)
     web_after = rss(psutil.Process(web.pid))
     assert web_after - web_before < 100 * MB, f"web grew {(web_after - web_before) / MB:.0f} MB"
-    print(f"2 GB: sent to the store in {uploaded_in:.1f} s; checked with the worker at "
+    sys.stderr.write(f"2 GB: sent to the store in {uploaded_in:.1f} s; checked with the worker at "
           f"+{(peak - worker_before) / MB:.0f} MB; first byte {first_byte * 1000:.0f} ms; "
-          f"web +{(web_after - web_before) / MB:.0f} MB")
+          f"web +{(web_after - web_before) / MB:.0f} MB\n")
