@@ -6,8 +6,9 @@
 FROM python:3.11-slim
 
 # DLEP_DATA_DIR: the local data folder. collectstatic writes /app/var/staticfiles at build time,
-#   so this path must stay the same at run time. No volume is mounted on it: in a deployment the
-#   data lives in PostgreSQL, Redis and object storage, and var/ is scratch space.
+#   so this path must stay the same at run time. In a deployment the data live in PostgreSQL,
+#   Redis and object storage, and var/ is scratch space; without object storage docker-compose
+#   mounts the volume `local_files` on /app/var/files for the files and partial uploads.
 # STATICFILES_BACKEND, WHITENOISE_USE_FINDERS: hashed, pre-compressed static files, served by
 #   WhiteNoise from STATIC_ROOT only.
 # WEB_CONCURRENCY: gunicorn's default worker count (gunicorn reads it itself); override in .env.
@@ -51,7 +52,8 @@ COPY . .
 # writable by the portal (mail files, scratch); the collected static files stay read-only.
 RUN SECRET_KEY="collectstatic-build-only-not-a-secret" python manage.py collectstatic --noinput \
  && rm -rf /app/var/broker \
- && chown dlep:dlep /app/var
+ && mkdir -p /app/var/files \
+ && chown dlep:dlep /app/var /app/var/files
 
 USER dlep
 
