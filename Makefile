@@ -29,7 +29,7 @@ run: $(VENV)/.installed-run
 	@echo "D-LEP: http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A dlep worker --beat --schedule=var/celerybeat-schedule --loglevel=INFO --concurrency=2 & \
-	$(BIN)/gunicorn dlep.asgi:application --worker-class uvicorn_worker.UvicornWorker \
+	MALLOC_ARENA_MAX=2 $(BIN)/gunicorn dlep.asgi:application --worker-class uvicorn_worker.UvicornWorker \
 	  --bind $(HOST):$(PORT) --workers 2 --timeout 60 --access-logfile - ; \
 	wait
 

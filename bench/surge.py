@@ -62,6 +62,8 @@ def parse(argv):
     p.add_argument("--slow-rate", type=float, default=0.2, help="MB/s of the slow pair (0.2)")
     p.add_argument("--slow-mb", type=float, default=14)
     p.add_argument("--quiet-seconds", type=float, default=15)
+    p.add_argument("--warmup-seconds", type=float, default=15,
+                   help="probes not counted, while the workers finish starting (15)")
     p.add_argument("--database-url", default=os.environ.get(
         "SURGE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dlep_surge"),
         help="production mode's PostgreSQL database (dropped and made again)")
@@ -248,9 +250,12 @@ async def download(base, plan, rate, counter) -> dict:
 async def surge(base: str, pid: int, plan: dict, args) -> dict:
     counter = Counter(web_port=int(base.rsplit(":", 1)[1]))
     pages = {name: plan["probe"][name] for name in PAGES}
-    for _ in range(3):  # warm every worker
+    # every web worker and the Celery worker finish starting: probes not counted
+    warm_until = time.monotonic() + args.warmup_seconds
+    while time.monotonic() < warm_until:
         await asyncio.gather(*(request(base + p["path"], headers={"Cookie": p.get("cookie", "")})
                                for p in pages.values() for _ in range(3)))
+        await asyncio.sleep(0.2)
     quiet: dict = {}
     stop = asyncio.Event()
     rss_quiet: list = []
@@ -345,7 +350,9 @@ def run_mode(mode: str, args, out: Path) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dlep.settings",
            "DLEP_DATA_DIR": str(folder / "var"), "DLEP_DEVDATA": "1",
            "TWO_FACTOR_REQUIRED_ROLES": "", "CLAMAV_URL": "", "DEBUG": "false",
-           "LOG_LEVEL": "WARNING"}
+           "LOG_LEVEL": "WARNING",
+           # as the Makefile's run and the Dockerfile's ENV set it for the web server
+           "MALLOC_ARENA_MAX": "2"}
     for name in ("DATABASE_URL", "REDIS_URL", "CACHE_REDIS_URL", "AWS_STORAGE_BUCKET_NAME",
                  "MEDIA_ROOT", "EVIDENCE_UPLOAD_DIR", "CONN_MAX_AGE"):
         env.pop(name, None)
@@ -370,7 +377,7 @@ def run_mode(mode: str, args, out: Path) -> dict:
         worker = [sys.executable, "-m", "celery", "-A", "dlep", "worker", "--concurrency=2",
                   "-l", "WARNING"]
         if mode == "default":  # as make run: beat inside the worker
-            worker[5:5] = ["--beat", f"--schedule={folder / 'celerybeat-schedule'}"]
+            worker[6:6] = ["--beat", f"--schedule={folder / 'celerybeat-schedule'}"]
         stack.enter_context(process(worker, env, folder / "worker.log"))
         web = stack.enter_context(process(command, env, folder / "web.log"))
         wait_for(base + plan["probe"]["login"]["path"], web, folder / "web.log")

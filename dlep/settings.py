@@ -192,6 +192,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise wants it, even when empty
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# A request body bigger than this waits on disk, not in memory, while the ASGI server reads it
+# (Django's default 2.5 MB, times 50 teachers sending 16 MB chunks at once, is 125 MB of memory).
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 # Serve static files straight from the app folders (no collectstatic needed for the demo); a

@@ -304,12 +304,18 @@
     var loading = {};
     self.progress(loading);
     var urls = {};
+    var signing = Promise.resolve();
+    // one signing request at a time: the lanes wait for links another lane asked for
     function signed(numbers) {
-      var unsigned = numbers.filter(function (k) { return !urls[k]; });
-      if (!unsigned.length) { return Promise.resolve(); }
-      return api("POST", upload.sign_url, { parts: unsigned }).then(function (data) {
-        Object.keys(data.urls).forEach(function (k) { urls[Number(k)] = data.urls[k]; });
+      var next = signing.then(function () {
+        var unsigned = numbers.filter(function (k) { return !urls[k]; });
+        if (!unsigned.length) { return; }
+        return api("POST", upload.sign_url, { parts: unsigned }).then(function (data) {
+          Object.keys(data.urls).forEach(function (k) { urls[Number(k)] = data.urls[k]; });
+        });
       });
+      signing = next.catch(function () {});
+      return next;
     }
     function putPart(number) {
       var first = (number - 1) * upload.part_size;
@@ -339,15 +345,21 @@
         });
     }
     var queue = missing.slice();
+    var failure = null;
+    // a failed part stops its lane; the others finish the part they are sending, so that the
+    // retry (which asks the store what it holds) does not send it twice
     function lane() {
-      if (self.stopped) { return Promise.reject(new HttpError(0)); }
+      if (self.stopped || failure) { return Promise.resolve(); }
       var number = queue.shift();
       if (number === undefined) { return Promise.resolve(); }
-      return putPart(number).then(lane);
+      return putPart(number).then(lane, function (error) { failure = failure || error; });
     }
     var lanes = [];
     for (var i = 0; i < PARALLEL_PARTS; i += 1) { lanes.push(lane()); }
-    return Promise.all(lanes);
+    return Promise.all(lanes).then(function () {
+      if (failure) { throw failure; }
+      if (self.stopped) { throw new HttpError(0); }
+    });
   };
 
   DirectUpload.prototype.abort = function (terminate) {
