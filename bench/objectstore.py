@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +94,15 @@ def _wait(endpoint: str, process: subprocess.Popen, log: Path, seconds: float = 
     raise ObjectStoreUnavailableError(f"weed did not answer within {seconds:.0f} s")
 
 
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when the process that started it dies (Linux), so that a test run
+    or a benchmark killed midway leaves no store behind."""
+    import ctypes
+
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def start(folder: Path) -> Store:
     binary = weed_binary()
     if binary is None:
@@ -114,7 +124,7 @@ def start(folder: Path) -> Store:
     with open(log, "wb") as out:
         process = subprocess.Popen(  # noqa: S603 - our own venv's binary
             command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, env=env,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=_die_with_parent)
     endpoint = f"http://127.0.0.1:{s3}"
     try:
         _wait(endpoint, process, log)

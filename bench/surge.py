@@ -39,9 +39,9 @@ from pathlib import Path
 from bench.load import BenchError, free_port, say
 from bench.surge_client import (
     Counter,
+    Payloads,
     percentile,
     probe,
-    random_bytes,
     request,
     sample_rss,
 )
@@ -272,9 +272,13 @@ async def surge(base: str, pid: int, plan: dict, args) -> dict:
     expected = {}
 
     sent: dict = {}
+    payloads = Payloads(max(size, int(args.slow_mb * MB)))
+    files = {s["application"]: payloads.make(size) for s in sessions[:args.uploads]}
+    files[sessions[args.uploads]["application"]] = payloads.make(int(args.slow_mb * MB))
 
     async def one_upload(session, nbytes, per_second):
-        data = random_bytes(nbytes)
+        data = files[session["application"]]
+        assert len(data) == nbytes
         expected[str(session["application"])] = hashlib.sha256(data).hexdigest()
         started = time.monotonic()
         try:

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import psutil
 
-BLOCK = 16 * 1024
+BLOCK = 16 * 1024  # read size
+SEND_BLOCK = 64 * 1024  # an upload is paced in blocks of this size
 
 
 @dataclass
@@ -76,8 +77,9 @@ async def request(url: str, *, method: str = "GET", headers: dict | None = None,
         count(len(head))
         sent = 0
         sending = time.monotonic()
+        view = memoryview(body)
         while sent < len(body):
-            chunk = body[sent:sent + BLOCK]
+            chunk = view[sent:sent + SEND_BLOCK]
             writer.write(chunk)
             await writer.drain()
             sent += len(chunk)
@@ -205,5 +207,17 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def random_bytes(n: int) -> bytes:
-    return os.urandom(n)
+class Payloads:
+    """Distinct files of random bytes, made without stalling the event loop: one random block
+    made once, each file a unique 64-byte head on a rotation of it (so every checksum differs
+    and nothing compresses)."""
+
+    def __init__(self, largest: int):
+        self.base = os.urandom(largest + 1024 * 1024)
+        self.made = 0
+
+    def make(self, n: int) -> bytes:
+        self.made += 1
+        head = os.urandom(64)
+        shift = (self.made * 4099) % (1024 * 1024)
+        return head + self.base[shift:shift + n - len(head)]

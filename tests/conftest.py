@@ -189,3 +189,32 @@ def s3(object_store, settings):
     objectstore._client.cache_clear()
     yield object_store
     objectstore._client.cache_clear()
+
+
+@pytest.fixture
+def hung_port():
+    """A TCP listener that accepts and never answers: a hung (or SIGSTOPped) Redis."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held, stop = [], threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for sock in held:
+        sock.close()
+    listener.close()

@@ -2,8 +2,6 @@
 and an upload that fails after the teacher already had a valid file."""
 
 import datetime
-import socket
-import threading
 import time
 
 import pytest
@@ -21,32 +19,6 @@ from tests.appraisal.media_factory import make_application, pdf_bytes, stored_fi
 from tests.appraisal.test_uploads import create, patch
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hung_port():
-    """A TCP listener that accepts and never answers: a hung (or SIGSTOPped) Redis."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    held, stop = [], threading.Event()
-
-    def accept():
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield listener.getsockname()[1]
-    stop.set()
-    thread.join()
-    for sock in held:
-        sock.close()
-    listener.close()
 
 
 def redis_cache(settings, url):
