@@ -244,7 +244,8 @@ def test_a_check_whose_worker_is_killed_is_redone_by_another(shared_database, ce
     settings.EVIDENCE_CHECK_LOST_SECONDS = 2
     time.sleep(2.5)
     queue, alive = celery_worker("itest-alive", env={"DATABASE_URL": shared_database,
-                                                     "CLAMAV_URL": ""})
+                                                     "CLAMAV_URL": "",
+                                                     "EVIDENCE_CHECK_LOST_SECONDS": "2"})
     settings.EVIDENCE_CHECK_QUEUE = queue
     assert evidence.stuck_file_ids() == [file.pk]
     assert tasks.requeue_stuck_checks() == 1
