@@ -6,11 +6,16 @@
 FROM python:3.11-slim
 
 # DLEP_DATA_DIR: the local data folder. collectstatic writes /app/var/staticfiles at build time,
-#   so this path must stay the same at run time. No volume is mounted on it: in a deployment the
-#   data lives in PostgreSQL, Redis and object storage, and var/ is scratch space.
+#   so this path must stay the same at run time. In a deployment the data live in PostgreSQL,
+#   Redis and object storage, and var/ is scratch space; without object storage docker-compose
+#   mounts the volume `local_files` on /app/var/files for the files and partial uploads.
 # STATICFILES_BACKEND, WHITENOISE_USE_FINDERS: hashed, pre-compressed static files, served by
 #   WhiteNoise from STATIC_ROOT only.
 # WEB_CONCURRENCY: gunicorn's default worker count (gunicorn reads it itself); override in .env.
+# CONN_MAX_AGE=0: under ASGI each request runs in a thread of its own, so persistent database
+#   connections would pile up instead of being reused (Django's advice for ASGI).
+# MALLOC_ARENA_MAX=2: those threads would each get a malloc arena of their own (up to 8 per
+#   core), and the web workers' memory would grow by tens of MB under load (make bench-surge).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -19,7 +24,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DLEP_DATA_DIR=/app/var \
     STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage \
     WHITENOISE_USE_FINDERS=false \
-    WEB_CONCURRENCY=3
+    WEB_CONCURRENCY=3 \
+    CONN_MAX_AGE=0 \
+    MALLOC_ARENA_MAX=2
 
 WORKDIR /app
 
@@ -48,19 +55,26 @@ COPY . .
 # writable by the portal (mail files, scratch); the collected static files stay read-only.
 RUN SECRET_KEY="collectstatic-build-only-not-a-secret" python manage.py collectstatic --noinput \
  && rm -rf /app/var/broker \
- && chown dlep:dlep /app/var
+ && mkdir -p /app/var/files \
+ && chown dlep:dlep /app/var /app/var/files
 
 USER dlep
 
 EXPOSE 8000
 
-# The web server. docker-compose.yml runs the worker and beat from this same image with other
-# commands. --worker-tmp-dir: gunicorn's heartbeat files on tmpfs rather than the overlay disk.
-CMD ["gunicorn", "dlep.wsgi:application", \
+# The web server: gunicorn managing uvicorn's ASGI workers. A worker reads request bodies and
+# writes file responses on its event loop, so a slow client (a teacher's 2 Mbit/s line, an
+# assessor's slow download) holds no worker; --timeout only fires when a worker's loop is stuck,
+# never on a long transfer. With object storage the evidence bytes do not come here at all.
+# docker-compose.yml runs the worker and beat from this same image with other commands.
+# --worker-tmp-dir: gunicorn's heartbeat files on tmpfs rather than the overlay disk.
+# --graceful-timeout: how long a restart (or --max-requests) lets running requests finish.
+CMD ["gunicorn", "dlep.asgi:application", \
+     "--worker-class", "uvicorn_worker.UvicornWorker", \
      "--bind", "0.0.0.0:8000", \
      "--worker-tmp-dir", "/dev/shm", \
      "--timeout", "60", \
-     "--graceful-timeout", "30", \
+     "--graceful-timeout", "120", \
      "--max-requests", "1000", \
      "--max-requests-jitter", "100", \
      "--access-logfile", "-"]

@@ -345,9 +345,20 @@ def start_issuing(*, actor, organization: Organization, reissue_user: User | Non
 
 
 def _queue(job_id: int) -> None:
+    """The job needs the worker: with the broker away it fails at once (so that the same job
+    can be started again later) and the page answers a Thai 503
+    (core.middleware.QueueUnavailableMiddleware)."""
+    from core.middleware import queue_errors
+
     from .tasks import issue_credentials
 
-    issue_credentials.delay(job_id)
+    try:
+        issue_credentials.apply_async((job_id,), retry=False)
+    except queue_errors():
+        IssuingJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED, finished_at=timezone.now(),
+            error=_("ระบบคิวงานขัดข้อง ยังไม่ได้ออกบัญชี กรุณาสั่งใหม่อีกครั้ง"))
+        raise
 
 
 def jobs_for(user):

@@ -1,13 +1,29 @@
+import logging
+
 from django.conf import settings
 from django.db import transaction
+
+from core.middleware import queue_errors
 
 from .models import Notification
 from .tasks import send_email
 
+log = logging.getLogger(__name__)
+
 
 def email_after_commit(to: list[str], subject: str, body: str, html: str | None = None) -> None:
-    """Queue an email for the worker once the surrounding transaction commits."""
-    transaction.on_commit(lambda: send_email.delay(list(to), str(subject), str(body), html))
+    """Queue an email for the worker once the surrounding transaction commits. With the broker
+    away the change still stands and the bell still rings (the notification is in the
+    database); the email is dropped and logged, never a server error for the user."""
+
+    def send() -> None:
+        try:
+            send_email.delay(list(to), str(subject), str(body), html)
+        except queue_errors() as exc:
+            log.warning("email not queued (broker unavailable: %s): %s", type(exc).__name__,
+                        str(subject)[:80])
+
+    transaction.on_commit(send)
 
 
 def notify(users, subject: str, body: str = "", url: str = "", *, email: bool = True) -> None:

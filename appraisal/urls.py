@@ -4,7 +4,7 @@ assessor's work)."""
 
 from django.urls import path
 
-from appraisal.views import applications, assessment, experts, pa, uploads
+from appraisal.views import applications, assessment, direct_uploads, experts, pa, uploads
 
 urlpatterns = [
     # applications and the office's queue
@@ -22,6 +22,12 @@ urlpatterns = [
     # evidence files: resumable uploads (tus), states, downloads, removal
     path("uploads/", uploads.tus_collection, name="evidence_uploads"),
     path("uploads/<uuid:pk>", uploads.tus_upload, name="evidence_upload"),
+    # ... or straight to the object store (S3 multipart on signed links)
+    path("direct-uploads/", direct_uploads.create, name="evidence_direct_uploads"),
+    path("direct-uploads/<uuid:pk>", direct_uploads.upload_detail, name="evidence_direct_upload"),
+    path("direct-uploads/<uuid:pk>/sign", direct_uploads.sign, name="evidence_direct_sign"),
+    path("direct-uploads/<uuid:pk>/complete", direct_uploads.complete,
+         name="evidence_direct_complete"),
     path("applications/<int:pk>/files/state.json", uploads.evidence_state,
          name="evidence_state"),
     path("files/<int:pk>/download", uploads.evidence_download, name="evidence_download"),

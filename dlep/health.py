@@ -1,6 +1,13 @@
-"""``GET /healthz``: is the database there, is the broker there. 200 when both are, 503 if not."""
+"""``GET /healthz``: is the database there, is the broker there. 200 when both are, 503 if not.
+
+It answers within ``HEALTH_TIMEOUT_SECONDS`` whatever the services do: a Redis that accepts
+connections and never answers (a hung or stopped server) would otherwise hold the request until
+the web worker is killed. Each check runs with its own socket timeouts, and the whole answer
+waits for them no longer than the deadline (a check still running then counts as down).
+"""
 
 import logging
+from concurrent.futures import ThreadPoolExecutor, TimeoutError, wait
 
 from django.conf import settings
 from django.db import connection
@@ -10,6 +17,10 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 log = logging.getLogger(__name__)
+
+HEALTH_TIMEOUT_SECONDS = 1.5
+# A few threads for the broker checks of all requests: a hung broker ties up at most these.
+_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz")
 
 
 def check_database() -> str:
@@ -23,18 +34,40 @@ def check_database() -> str:
     return "ok"
 
 
-def check_broker() -> str:
+def _ping_broker() -> str:
+    url = settings.CELERY_BROKER_URL
+    options = dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+    if url.startswith(("redis://", "rediss://")):
+        # kombu's connect_timeout bounds the connection only; a hung server is caught by the
+        # socket timeout of the ping itself.
+        options.update(socket_connect_timeout=1, socket_timeout=1, max_retries=0,
+                       interval_start=0)
+        with Connection(url, connect_timeout=1, transport_options=options) as conn:
+            conn.default_channel.client.ping()
+        return "ok"
+    with Connection(url, transport_options=options, connect_timeout=1) as conn:
+        conn.ensure_connection(max_retries=1, timeout=1)
+    return "ok"
+
+
+def _ping_broker_logged() -> str:
     try:
-        with Connection(
-            settings.CELERY_BROKER_URL,
-            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-            connect_timeout=2,
-        ) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        return _ping_broker()
     except Exception as exc:  # refused, timed out, unknown host: all "down"
         log.warning("health: broker down: %s", exc.__class__.__name__)
         return "down"
-    return "ok"
+
+
+def check_broker(timeout: float = HEALTH_TIMEOUT_SECONDS) -> str:
+    future = _pool.submit(_ping_broker_logged)
+    done, _pending = wait([future], timeout=timeout)
+    if not done:
+        log.warning("health: broker did not answer within %.1f s", timeout)
+        return "down"
+    try:
+        return future.result(timeout=0)
+    except TimeoutError:
+        return "down"
 
 
 @never_cache

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # a Thai 503 where the work needs the task queue and the broker is away
+    "core.middleware.QueueUnavailableMiddleware",
     # Last, as django-axes asks: turns a lockout flagged during the request into its answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -190,6 +192,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise wants it, even when empty
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# A request body bigger than this waits on disk, not in memory, while the ASGI server reads it
+# (Django's default 2.5 MB, times 50 teachers sending 16 MB chunks at once, is 125 MB of memory).
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 # Serve static files straight from the app folders (no collectstatic needed for the demo); a
@@ -197,18 +202,28 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+# The object store as the portal's own processes reach it (web, worker), and as the users'
+# browsers reach it: evidence bytes go straight between the browser and the object store on
+# links signed for that public address (SigV4 signs the host). Empty: the same address.
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_PUBLIC_ENDPOINT_URL = env("AWS_S3_PUBLIC_ENDPOINT_URL", default="") or AWS_S3_ENDPOINT_URL
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="") or "us-east-1"
 if AWS_STORAGE_BUCKET_NAME:
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
-            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
-            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "access_key": AWS_ACCESS_KEY_ID,
+            "secret_key": AWS_SECRET_ACCESS_KEY,
+            "region_name": AWS_S3_REGION_NAME,
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            "signature_version": "s3v4",
+            "addressing_style": "path",
         },
     }
 else:
@@ -222,11 +237,19 @@ STORAGES = {
     },
 }
 
-# --- Celery -------------------------------------------------------------------------------------
+# --- Celery ---------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A broker that is down or hung must not hold a web request: connecting and each socket
+    # operation give up after a second, and a task that cannot be published is not retried
+    # (CELERY_TASK_PUBLISH_RETRY). The caller keeps what it queues in the database, and a beat
+    # task queues it again once the broker is back (appraisal.tasks.requeue_stuck_checks).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 1, "socket_timeout": env.float("BROKER_SOCKET_TIMEOUT",
+                                                                 default=3.0),
+        "max_retries": 0,
+    }
 else:
     # kombu's filesystem transport: a real worker process, no Redis. Producer and consumer
     # share one folder.
@@ -243,15 +266,25 @@ else:
         "control_folder": str(_control_dir),
         "store_processed": False,
     }
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY = False
 # --- Cache ------------------------------------------------------------------------------------
 # Short-lived figures and rows: the dashboards' counts (accounts/selectors.py dashboard_for), the
 # values kept between visits (core/kept.py). Each web process keeps its own (local memory) by
 # default; with REDIS_URL the processes share Redis, in CACHE_REDIS_URL's database when it is
 # set (a cache.clear() empties its whole database: the tests' do, never the broker's with it).
+# Redis down or hung costs a page a quarter of a second per cache call at most, never an error:
+# django-redis answers "not there" (IGNORE_EXCEPTIONS) and the page computes what it would have
+# found (core/kept.py, the dashboards' counts).
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    _cache_timeout = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache",
                           "LOCATION": env("CACHE_REDIS_URL", default=REDIS_URL),
-                          "KEY_PREFIX": "dlep"}}
+                          "KEY_PREFIX": "dlep",
+                          "OPTIONS": {"IGNORE_EXCEPTIONS": True,
+                                      "SOCKET_CONNECT_TIMEOUT": _cache_timeout,
+                                      "SOCKET_TIMEOUT": _cache_timeout}}}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                           "OPTIONS": {"MAX_ENTRIES": 10_000}}}
@@ -352,15 +385,31 @@ EVIDENCE_MAX_VIDEO_BYTES = env.int("EVIDENCE_MAX_VIDEO_BYTES", default=5 * 1024*
 EVIDENCE_MAX_DOCUMENT_BYTES = env.int("EVIDENCE_MAX_DOCUMENT_BYTES", default=100 * 1024**2)
 # Pillow's own decompression-bomb threshold by default.
 EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=89_478_485)
-# Resumable (tus) uploads are appended here until complete, then moved into the default storage.
+# Without object storage, resumable (tus) uploads are appended here until complete, then moved
+# into the default storage. Every web process must see the same folder (one disk, or a volume
+# shared by the web containers): any of them serves the next request of an upload.
 EVIDENCE_UPLOAD_DIR = Path(env("EVIDENCE_UPLOAD_DIR", default=str(DATA_DIR / "uploads")))
-# The browser sends a file in requests of this size: below a proxy's body limit (docs/deploy.md,
-# client_max_body_size 50m) and small enough to arrive within gunicorn's timeout on a slow line.
+# The browser sends a file in requests (tus) or parts (S3 multipart, at least 5 MB) of this
+# size: below a proxy's body limit (docs/deploy.md, client_max_body_size 50m). The ASGI server
+# reads a whole request before the view runs, so a tus chunk broken off is sent again whole.
 EVIDENCE_UPLOAD_CHUNK_BYTES = env.int("EVIDENCE_UPLOAD_CHUNK_BYTES", default=16 * 1024**2)
+# With object storage: how long a signed link lives: a part's upload link, and the link a
+# download or a video player gets after the permission check (a player seeks with Range
+# requests on the same link, so it must outlive a viewing's pauses; it is not shareable for
+# longer than this).
+EVIDENCE_LINK_SECONDS = env.int("EVIDENCE_LINK_SECONDS", default=600)
 # An unfinished upload untouched for this long is deleted.
 EVIDENCE_UPLOAD_EXPIRY_HOURS = env.int("EVIDENCE_UPLOAD_EXPIRY_HOURS", default=72)
-# A check still running after this long is taken to be lost (its worker died) and queued again.
+# A check still running after this long is taken to be lost and queued again (a check that
+# hangs is killed before: appraisal/tasks.py CHECK_TIME_LIMIT).
 EVIDENCE_CHECK_TIMEOUT_MINUTES = env.int("EVIDENCE_CHECK_TIMEOUT_MINUTES", default=30)
+# The worker checking a file writes a heartbeat this often; a check whose heartbeat is older
+# than EVIDENCE_CHECK_LOST_SECONDS lost its worker (killed, out of memory, the machine gone) and
+# is queued again by the beat task, which looks every EVIDENCE_REQUEUE_EVERY_SECONDS: a dead
+# worker's check is redone within LOST + EVERY seconds (under 2 minutes).
+EVIDENCE_CHECK_HEARTBEAT_SECONDS = env.float("EVIDENCE_CHECK_HEARTBEAT_SECONDS", default=20.0)
+EVIDENCE_CHECK_LOST_SECONDS = env.int("EVIDENCE_CHECK_LOST_SECONDS", default=75)
+EVIDENCE_REQUEUE_EVERY_SECONDS = env.float("EVIDENCE_REQUEUE_EVERY_SECONDS", default=30.0)
 # Checks that start and never end (a file that kills the worker each time) are given up after this
 # many attempts; the file is rejected and the applicant asked to upload it again.
 EVIDENCE_MAX_CHECK_ATTEMPTS = env.int("EVIDENCE_MAX_CHECK_ATTEMPTS", default=3)
@@ -375,7 +424,7 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "evidence-requeue-stuck-checks": {
         "task": "appraisal.tasks.requeue_stuck_checks",
-        "schedule": 300.0,
+        "schedule": EVIDENCE_REQUEUE_EVERY_SECONDS,
     },
     "evidence-purge-abandoned-uploads": {
         "task": "appraisal.tasks.purge_abandoned_uploads",

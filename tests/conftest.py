@@ -141,3 +141,80 @@ def _end_stray_database_sessions(django_db_setup, django_db_blocker):
         for _ended, name, started in cursor.fetchall():
             sys.stderr.write(
                 f"\nended a stray database session: {name or '(no name)'} from {started}\n")
+
+
+# --- the object store (S3): SeaweedFS from requirements-dev.txt ----------------------------------
+
+def object_storage_required() -> bool:
+    import os
+
+    return os.environ.get("CI", "").lower() == "true" or bool(
+        os.environ.get("REQUIRE_OBJECT_STORAGE"))
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    """One SeaweedFS (``weed mini``) for the session, on free ports, its data in a temporary
+    folder. Without the ``weed`` binary the object-storage tests skip, saying how to install
+    it; in CI (``CI=true``) or with ``REQUIRE_OBJECT_STORAGE=1`` they fail instead."""
+    from bench import objectstore as store
+
+    try:
+        started = store.start(tmp_path_factory.mktemp("seaweedfs"))
+    except store.ObjectStoreUnavailableError as exc:
+        if object_storage_required():
+            pytest.fail(f"the object store is required here: {exc}")
+        pytest.skip(f"no object store: {exc}")
+    yield started
+    store.stop(started.process)
+
+
+@pytest.fixture
+def s3(object_store, settings):
+    """The portal's evidence in the object store for this test (settings as a deployment sets
+    them: AWS_STORAGE_BUCKET_NAME and its companions); the bucket lets the test's origin PUT."""
+    from core import objectstore
+
+    for name, value in object_store.env.items():
+        setattr(settings, name, value)
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": object_store.env["AWS_STORAGE_BUCKET_NAME"],
+                    "endpoint_url": object_store.endpoint,
+                    "access_key": object_store.env["AWS_ACCESS_KEY_ID"],
+                    "secret_key": object_store.env["AWS_SECRET_ACCESS_KEY"],
+                    "region_name": object_store.env["AWS_S3_REGION_NAME"],
+                    "default_acl": None, "querystring_auth": True, "file_overwrite": False,
+                    "signature_version": "s3v4", "addressing_style": "path"}}}
+    objectstore._client.cache_clear()
+    yield object_store
+    objectstore._client.cache_clear()
+
+
+@pytest.fixture
+def hung_port():
+    """A TCP listener that accepts and never answers: a hung (or SIGSTOPped) Redis."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held, stop = [], threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for sock in held:
+        sock.close()
+    listener.close()

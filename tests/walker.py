@@ -158,6 +158,9 @@ SAMPLES: dict[str, Callable[[World], dict]] = {
     "api:qualification-check-record": lambda w: {"pk": _appraisal().check_of(w.a).pk},
     # evidence files (appraisal/upload_urls.py): a tus upload, the states, a stored file
     "evidence_upload": lambda w: {"pk": _evidence().upload_of(w.a).pk},
+    "evidence_direct_upload": lambda w: {"pk": _evidence().upload_of(w.a).pk},
+    "evidence_direct_sign": lambda w: {"pk": _evidence().upload_of(w.a).pk},
+    "evidence_direct_complete": lambda w: {"pk": _evidence().upload_of(w.a).pk},
     "evidence_state": lambda w: {"pk": _appraisal().application_of(w.a).pk},
     "evidence_download": lambda w: {"pk": _evidence().evidence_of(w.a).pk},
     "evidence_remove": lambda w: {"pk": _evidence().evidence_of(w.a).pk},

@@ -143,8 +143,21 @@ class Application(models.Model):
         return self.state in (ApplicationState.DRAFT, ApplicationState.RETURNED)
 
 
+class CurrentFileManager(models.Manager):
+    """The files an application holds: not the new files waiting to take a valid file's place
+    (``EvidenceFile.replaces``), which only the evidence services and the upload pages see
+    (``EvidenceFile.all_files``). As the default manager it also filters ``application.files``."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(replaces__isnull=True)
+
+
 class EvidenceFile(models.Model):
-    """One evidence file; validated by a Celery worker (RULES §4.4)."""
+    """One evidence file; validated by a Celery worker (RULES §4.4).
+
+    A new upload to a place that holds a VALID file does not take its place at once: it waits
+    beside it (``replaces``) until its own check has passed, so that a broken upload, a lost
+    check or a file that fails never costs the applicant the file that was good."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE,
                                     related_name="files", verbose_name=_("คำขอ"))
@@ -167,16 +180,33 @@ class EvidenceFile(models.Model):
     attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่ตรวจ"), default=0)
     check_started_at = models.DateTimeField(null=True, blank=True)
     checked_at = models.DateTimeField(_("ตรวจเมื่อ"), null=True, blank=True)
+    # the check was handed to the broker then (None: not yet, e.g. the broker was down; the
+    # beat task queues it as soon as the broker is back)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # the worker checking the file writes this every EVIDENCE_CHECK_HEARTBEAT_SECONDS; a check
+    # whose heartbeat stopped lost its worker and is queued again
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # the valid file this one will replace once its own check has passed. The services take it
+    # out of the way themselves (appraisal/services/evidence.py): Django's SET_NULL would
+    # update this row before deleting that one, and two files would hold the place at once.
+    replaces = models.OneToOneField("self", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                    related_name="replacement", db_constraint=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, related_name="+")
     uploaded_at = models.DateTimeField(_("อัปโหลดเมื่อ"), auto_now_add=True)
+
+    all_files = models.Manager()
+    objects = CurrentFileManager()
 
     class Meta:
         verbose_name = _("ไฟล์หลักฐาน")
         verbose_name_plural = _("ไฟล์หลักฐาน")
         ordering = ["application_id", "slot", "position"]
+        default_manager_name = "objects"
+        base_manager_name = "all_files"
         constraints = [
             models.UniqueConstraint(fields=["application", "slot", "position"],
+                                    condition=Q(replaces__isnull=True),
                                     name="evidence_slot_position_unique"),
             models.CheckConstraint(
                 condition=Q(position__gte=1, position__lte=3)
@@ -187,6 +217,10 @@ class EvidenceFile(models.Model):
 
     def __str__(self):
         return f"{self.get_slot_display()} {self.position}: {self.original_name}"
+
+    @property
+    def is_replacement(self) -> bool:
+        return self.replaces_id is not None
 
 
 class QualificationCheck(models.Model):
@@ -253,7 +287,13 @@ class ApplicationEvent(models.Model):
 
 
 class Upload(models.Model):
-    """A resumable upload in progress (tus); becomes an EvidenceFile when complete."""
+    """A resumable upload in progress; becomes an EvidenceFile when complete.
+
+    Without object storage the bytes come through the portal (tus) into a part file on the
+    disk that every web process shares (``EVIDENCE_UPLOAD_DIR``). With object storage they go
+    from the browser straight into an S3 multipart upload (``key``, ``multipart_id``) on
+    links the portal signs; its parts live in the object store. Either way nothing of an
+    upload lives in one web process: any of them serves the next request."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     application = models.ForeignKey(Application, on_delete=models.CASCADE,
@@ -269,6 +309,11 @@ class Upload(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # object storage: the object's key and the S3 multipart upload's id, and the part size the
+    # browser cuts the file into
+    key = models.CharField(max_length=200, blank=True)
+    multipart_id = models.CharField(max_length=200, blank=True)
+    part_size = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(offset__lte=models.F("length")),

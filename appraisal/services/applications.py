@@ -37,6 +37,7 @@ from appraisal.choices import (
 from appraisal.models import (
     Application,
     ApplicationEvent,
+    EvidenceFile,
     QualificationCheck,
     SubjectArea,
 )
@@ -227,8 +228,10 @@ def submit_application(*, actor, application: Application) -> Application:
         raise ValidationError(_("ยังส่งคำขอไม่ได้: ไฟล์หลักฐานยังไม่ครบหรือไม่ผ่านการตรวจสอบ — "
                                 "%(slots)s") % {
             "slots": ", ".join(str(EvidenceSlot(s).label) for s in missing)})
-    pending = [f for f in application.files.all() if f.state in (FileState.WAITING,
-                                                                  FileState.CHECKING)]
+    # (a new file waiting to replace a valid one counts too: its check could still change the
+    # files after the school has the request)
+    pending = [f for f in EvidenceFile.all_files.filter(application=application)
+               if f.state in (FileState.WAITING, FileState.CHECKING)]
     if pending:
         # a file still being checked could still be rejected after the school has the request
         raise ValidationError(_("ระบบยังตรวจสอบไฟล์ไม่เสร็จ: %(files)s — กรุณารอสักครู่แล้วยื่นอีกครั้ง") % {

@@ -9,7 +9,17 @@ and the states its check in the Celery worker moves it through.
 
 Only the applicant changes files, and only while the application is editable. A completed
 upload takes the place of the file in its slot and position (a new row; the old stored file is
-deleted after commit) and leaves the other files alone. The check is queued after commit.
+deleted after commit) and leaves the other files alone; where that file is VALID the new one
+waits beside it (``replaces``) and takes its place only once its own check has passed
+(:func:`finish_check`), so a failed upload, a lost check or a file that fails never costs the
+applicant the file that was good. The check is queued after commit; when the broker is away
+the file stays WAITING (``queued_at`` empty) and the beat task queues it once the broker is
+back (:func:`stuck_file_ids`). A worker checking a file writes a heartbeat; a check whose
+heartbeat stopped (its worker died) is queued again within ``EVIDENCE_CHECK_LOST_SECONDS``.
+
+With object storage the bytes never pass through the portal: ``appraisal.services.
+direct_uploads`` signs the browser's S3 multipart upload and hands the finished object to
+:func:`complete_upload`.
 
 A learner-outcome file carries two reasons in ``details``: ``file_reason`` (the file itself:
 broken, too long, too many pages) and ``composition_reason`` (the mix of outcome files: a second
@@ -111,9 +121,12 @@ def _clean_filename(filename: str) -> str:
 
 
 def _queue_check(file_id: int) -> None:
+    """Hand the check to the broker; with the broker away the file waits (``queued_at`` stays
+    empty) and ``appraisal.tasks.requeue_stuck_checks`` queues it later."""
     from appraisal.tasks import queue_check
 
-    queue_check(file_id)
+    if queue_check(file_id):
+        EvidenceFile.all_files.filter(pk=file_id).update(queued_at=timezone.now())
 
 
 def _delete_stored(storage, name: str) -> None:
@@ -264,47 +277,48 @@ class _MovableFile(File):
         return self.name
 
 
-def complete_upload(upload: Upload, actor) -> EvidenceFile:
+def complete_upload(upload: Upload, actor, *, stored: str | None = None) -> EvidenceFile:
     """The last byte arrived: the upload becomes the evidence file of its slot and position,
-    replacing the one there (other files untouched), waiting for its check."""
+    waiting for its check. The file there is replaced at once, unless it is VALID: then the
+    new one waits beside it until its own check has passed (:func:`finish_check`). A new
+    file waiting to replace one (other files untouched) is dropped.
+
+    ``stored``: the name of the finished object in the default storage (object storage: the
+    browser put it there); else the upload's part file on disk is moved into the storage."""
     _require_uploader(actor, upload)
     application = upload.application
     _require_applicant(actor, application)
     _require_editable(application)
     if upload.completed_at is not None:
         raise ValidationError(_("อัปโหลดไฟล์นี้เสร็จแล้ว"))
-    path = upload_path(upload)
-    if not path.exists() or path.stat().st_size != upload.length:
-        raise ValidationError(_("ได้รับไฟล์ไม่ครบ กรุณาอัปโหลดต่อ"))
-
     evidence = EvidenceFile(application=application, slot=upload.slot, position=upload.position,
                             original_name=upload.filename, size=upload.length,
                             caption=upload.caption, state=FileState.WAITING,
                             uploaded_by=actor)
-    with open(path, "rb") as f:
-        evidence.file.save(upload.filename, _MovableFile(f, name=str(path)), save=False)
-    stored = evidence.file.name
+    path = upload_path(upload)
+    if stored is None:
+        if not path.exists() or path.stat().st_size != upload.length:
+            raise ValidationError(_("ได้รับไฟล์ไม่ครบ กรุณาอัปโหลดต่อ"))
+        with open(path, "rb") as f:
+            evidence.file.save(upload.filename, _MovableFile(f, name=str(path)), save=False)
+        stored = evidence.file.name
+    else:
+        evidence.file.name = stored
     try:
         with transaction.atomic():
             application = _lock_application(application.pk)
             _require_editable(application)
-            old = EvidenceFile.objects.select_for_update().filter(
-                application=application, slot=upload.slot, position=upload.position).first()
-            replaced = None
-            if old is not None:
-                replaced = {"id": old.pk, "name": old.original_name, "state": old.state}
-                transaction.on_commit(partial(_delete_stored, old.file.storage, old.file.name))
-                old.delete()
+            replaced = _make_room(application, evidence)
             evidence.application = application
             evidence.save()
             Upload.objects.filter(pk=upload.pk).update(
                 offset=upload.length, completed_at=timezone.now(), updated_at=timezone.now())
-            if evidence.slot == EvidenceSlot.OUTCOME:
+            if evidence.slot == EvidenceSlot.OUTCOME and evidence.replaces_id is None:
                 _judge_composition(application)
             audit.record("appraisal.evidence.upload", actor=actor, target=evidence,
                          organization=application.organization, application=application.pk,
                          slot=evidence.slot, position=evidence.position, size=evidence.size,
-                         replaced=replaced)
+                         replaced=replaced, kept_until_checked=evidence.replaces_id)
             transaction.on_commit(partial(_queue_check, evidence.pk))
     except Exception:
         evidence.file.storage.delete(stored)
@@ -314,15 +328,48 @@ def complete_upload(upload: Upload, actor) -> EvidenceFile:
     return evidence
 
 
+def _make_room(application: Application, evidence: EvidenceFile) -> dict | None:
+    """Clear the place of ``evidence`` (inside the application's lock): a new file waiting to
+    replace the current one goes; the current one goes too unless it is VALID, in which case
+    ``evidence`` will replace it after its check. What was replaced, for the audit."""
+    current = EvidenceFile.objects.select_for_update().filter(
+        application=application, slot=evidence.slot, position=evidence.position).first()
+    if current is None:
+        return None
+    waiting = EvidenceFile.all_files.select_for_update().filter(replaces=current).first()
+    if waiting is not None:
+        transaction.on_commit(partial(_delete_stored, waiting.file.storage, waiting.file.name))
+        waiting.delete()
+    replaced = {"id": current.pk, "name": current.original_name, "state": current.state}
+    if current.state == FileState.VALID:
+        evidence.replaces = current
+        replaced["kept"] = True
+        return replaced
+    transaction.on_commit(partial(_delete_stored, current.file.storage, current.file.name))
+    current.delete()
+    return replaced
+
+
 @transaction.atomic
 def cancel_upload(upload: Upload, actor) -> None:
-    """The client gives up an upload (tus termination): its bytes are deleted."""
+    """The client gives up an upload (tus termination, or the abort of a direct upload): its
+    bytes are deleted (the part file, or the object store's multipart upload)."""
     _require_uploader(actor, upload)
     Upload.objects.filter(pk=upload.pk).delete()
     if upload.completed_at is None:
         audit.record("appraisal.evidence.upload_cancel", actor=actor, target=upload.application,
                      organization=upload.application.organization, upload=str(upload.pk))
-    transaction.on_commit(partial(upload_path(upload).unlink, missing_ok=True))
+    transaction.on_commit(partial(discard_upload_bytes, upload))
+
+
+def discard_upload_bytes(upload: Upload) -> None:
+    """Delete what an unfinished upload holds, wherever it is (never raises: the clean-up task
+    tries again for the object store's uploads it still finds)."""
+    upload_path(upload).unlink(missing_ok=True)
+    if upload.multipart_id and upload.completed_at is None:
+        from appraisal.services import direct_uploads
+
+        direct_uploads.abort_multipart(upload.key, upload.multipart_id)
 
 
 @transaction.atomic
@@ -331,14 +378,20 @@ def remove_evidence(evidence: EvidenceFile, actor) -> None:
     application = _lock_application(evidence.application_id)
     _require_applicant(actor, application)
     _require_editable(application)
-    evidence = EvidenceFile.objects.select_for_update().filter(pk=evidence.pk).first()
+    evidence = EvidenceFile.all_files.select_for_update().filter(pk=evidence.pk).first()
     if evidence is None:
         return
     transaction.on_commit(partial(_delete_stored, evidence.file.storage, evidence.file.name))
     audit.record("appraisal.evidence.remove", actor=actor, target=evidence,
                  organization=application.organization, application=application.pk,
                  slot=evidence.slot, position=evidence.position, name=evidence.original_name)
+    waiting = EvidenceFile.all_files.select_for_update().filter(replaces=evidence).first()
     evidence.delete()
+    if waiting is not None:  # the new file that waited to replace it takes its place
+        EvidenceFile.all_files.filter(pk=waiting.pk).update(replaces=None)
+        audit.record("appraisal.evidence.replace", actor=actor, target=waiting,
+                     organization=application.organization, application=application.pk,
+                     replaced={"id": evidence.pk, "name": evidence.original_name})
     if evidence.slot == EvidenceSlot.OUTCOME:
         _judge_composition(application)
 
@@ -350,30 +403,43 @@ def begin_check(file_id: int, task_id: str | None = None) -> EvidenceFile | None
     gone, already decided, or being checked by another live task.
 
     A file found CHECKING is taken over when the same task comes back (its worker died and the
-    broker delivered it again), when the check has run longer than
+    broker delivered it again), when its checker's heartbeat stopped for
+    ``EVIDENCE_CHECK_LOST_SECONDS`` (the worker died), when the check has run longer than
     ``EVIDENCE_CHECK_TIMEOUT_MINUTES``, or when no task id is given."""
     now = timezone.now()
     stale = now - datetime.timedelta(minutes=settings.EVIDENCE_CHECK_TIMEOUT_MINUTES)
+    lost = now - datetime.timedelta(seconds=settings.EVIDENCE_CHECK_LOST_SECONDS)
     with transaction.atomic():
-        evidence = EvidenceFile.objects.select_for_update().select_related(
+        evidence = EvidenceFile.all_files.select_for_update().select_related(
             "application").filter(pk=file_id).first()
         if evidence is None or evidence.state not in PENDING_STATES:
             return None
         if evidence.application.certified_at is not None:
             return None  # frozen (migration 0003); cannot happen to a file still pending
+        alive = (evidence.heartbeat_at or evidence.check_started_at or now) > lost
         if (evidence.state == FileState.CHECKING and task_id is not None
                 and evidence.details.get("task_id") != task_id
-                and evidence.check_started_at is not None and evidence.check_started_at > stale):
+                and evidence.check_started_at is not None and evidence.check_started_at > stale
+                and alive):
             return None
         if evidence.attempts >= settings.EVIDENCE_MAX_CHECK_ATTEMPTS:
             _give_up(evidence, now)
             return None
         evidence.state = FileState.CHECKING
         evidence.attempts += 1
-        evidence.check_started_at = now
+        evidence.check_started_at = evidence.heartbeat_at = now
         evidence.details = {**evidence.details, "task_id": task_id}
-        evidence.save(update_fields=["state", "attempts", "check_started_at", "details"])
+        evidence.save(update_fields=["state", "attempts", "check_started_at", "heartbeat_at",
+                                     "details"])
         return evidence
+
+
+def heartbeat(file_id: int, task_id: str | None) -> bool:
+    """The worker is still checking the file (called every
+    ``EVIDENCE_CHECK_HEARTBEAT_SECONDS``); False when the check is no longer its own."""
+    return bool(EvidenceFile.all_files.filter(
+        pk=file_id, state=FileState.CHECKING, details__task_id=task_id).update(
+        heartbeat_at=timezone.now()))
 
 
 def _give_up(evidence: EvidenceFile, now) -> None:
@@ -395,7 +461,7 @@ def release_check(file_id: int, error: str) -> None:
     """A transient failure (the virus scanner or the storage is down): back to WAITING, and the
     attempt does not count towards ``EVIDENCE_MAX_CHECK_ATTEMPTS``."""
     with transaction.atomic():
-        evidence = EvidenceFile.objects.select_for_update().filter(
+        evidence = EvidenceFile.all_files.select_for_update().filter(
             pk=file_id, state=FileState.CHECKING).first()
         if evidence is None:
             return
@@ -426,13 +492,13 @@ def file_reason(slot: str, info: media.MediaInfo) -> str:
 def finish_check(file_id: int, info: media.MediaInfo) -> EvidenceFile | None:
     """Write the result of a check: VALID, or REJECTED with the Thai reason; then judge the mix
     of learner-outcome files again. None when the file is gone or no longer being checked."""
-    application_id = EvidenceFile.objects.filter(pk=file_id).values_list(
+    application_id = EvidenceFile.all_files.filter(pk=file_id).values_list(
         "application_id", flat=True).first()
     if application_id is None:
         return None
     with transaction.atomic():
         application = _lock_application(application_id)
-        evidence = EvidenceFile.objects.select_for_update().filter(pk=file_id).first()
+        evidence = EvidenceFile.all_files.select_for_update().filter(pk=file_id).first()
         if evidence is None or evidence.state != FileState.CHECKING:
             return None
         reason = file_reason(evidence.slot, info)[:REASON_MAX]
@@ -448,15 +514,24 @@ def finish_check(file_id: int, info: media.MediaInfo) -> EvidenceFile | None:
         evidence.state = FileState.REJECTED if reason else FileState.VALID
         evidence.reason = reason
         evidence.checked_at = timezone.now()
+        replaced = None
+        if evidence.replaces_id is not None and not reason:
+            # passed: the new file takes the place of the valid one it waited beside
+            old = EvidenceFile.objects.select_for_update().get(pk=evidence.replaces_id)
+            replaced = {"id": old.pk, "name": old.original_name}
+            transaction.on_commit(partial(_delete_stored, old.file.storage, old.file.name))
+            old.delete()
+            evidence.replaces = None
         evidence.save()
-        if evidence.slot == EvidenceSlot.OUTCOME:
+        if evidence.slot == EvidenceSlot.OUTCOME and evidence.replaces_id is None:
             _judge_composition(application)
             evidence.refresh_from_db()
         audit.record("appraisal.evidence.check", actor=None, target=evidence,
                      organization=application.organization, application=application.pk,
                      state=evidence.state, reason=evidence.reason,
                      media_kind=evidence.media_kind, pages=evidence.pages,
-                     duration_seconds=evidence.duration_seconds)
+                     duration_seconds=evidence.duration_seconds, replaced=replaced,
+                     kept_previous=evidence.replaces_id)
         return evidence
 
 
@@ -493,23 +568,36 @@ def can_download(user, application: Application) -> bool:
 
 
 def stuck_file_ids(now=None) -> list[int]:
-    """Files whose check was lost: CHECKING for longer than the timeout, or WAITING that long
-    without a worker taking them (and not queued again within the timeout)."""
+    """Files whose check was lost, for the beat task to queue again:
+
+    * CHECKING whose checker's heartbeat stopped ``EVIDENCE_CHECK_LOST_SECONDS`` ago (its
+      worker died), or that has run longer than ``EVIDENCE_CHECK_TIMEOUT_MINUTES``;
+    * WAITING that never reached the broker (``queued_at`` empty: it was away) for a few
+      seconds (the upload's own queueing runs right after its commit);
+    * WAITING that long after being queued without a worker taking it (a lost message),
+      unless queued again within the timeout."""
     from django.db.models import Q
 
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(minutes=settings.EVIDENCE_CHECK_TIMEOUT_MINUTES)
-    rows = EvidenceFile.objects.filter(
-        Q(state=FileState.CHECKING, check_started_at__lt=cutoff)
+    lost = now - datetime.timedelta(seconds=settings.EVIDENCE_CHECK_LOST_SECONDS)
+    unqueued = now - datetime.timedelta(seconds=10)
+    rows = EvidenceFile.all_files.filter(
+        Q(state=FileState.CHECKING, heartbeat_at__lt=lost)
+        | Q(state=FileState.CHECKING, heartbeat_at__isnull=True, check_started_at__lt=lost)
+        | Q(state=FileState.CHECKING, check_started_at__lt=cutoff)
+        | Q(state=FileState.WAITING, queued_at__isnull=True, uploaded_at__lt=unqueued)
         | Q(state=FileState.WAITING, check_started_at__lt=cutoff)
-        | Q(state=FileState.WAITING, check_started_at__isnull=True, uploaded_at__lt=cutoff)
-    ).filter(application__certified_at__isnull=True).values_list("pk", "details")
+        | Q(state=FileState.WAITING, check_started_at__isnull=True, queued_at__lt=cutoff)
+    ).filter(application__certified_at__isnull=True).values_list("pk", "state", "queued_at",
+                                                                 "details")
     ids = []
-    for pk, details in rows:
+    for pk, state, queued_at, details in rows:
         requeued = (details or {}).get("requeued_at")
-        if requeued:
+        if requeued and not (state == FileState.WAITING and queued_at is None):
             with contextlib.suppress(ValueError):
-                if datetime.datetime.fromisoformat(requeued) > cutoff:
+                window = lost if state == FileState.CHECKING else cutoff
+                if datetime.datetime.fromisoformat(requeued) > window:
                     continue
         ids.append(pk)
     return ids
@@ -517,6 +605,6 @@ def stuck_file_ids(now=None) -> list[int]:
 
 def mark_requeued(file_ids, now=None) -> None:
     now = now or timezone.now()
-    for evidence in EvidenceFile.objects.filter(pk__in=file_ids):
+    for evidence in EvidenceFile.all_files.filter(pk__in=file_ids):
         evidence.details = {**evidence.details, "requeued_at": now.isoformat()}
         evidence.save(update_fields=["details"])

@@ -1,8 +1,10 @@
 """What an uploaded evidence file really is (RULES §4.4), read from its content, never its name.
 
-``inspect(path)`` runs in the Celery worker (``appraisal.tasks.validate_evidence``), on a local
-file. It tells the media kind and MIME type from the magic bytes (``filetype``), then reads the
-file with the library for that kind:
+``inspect(source)`` runs in the Celery worker (``appraisal.tasks.validate_evidence``), on a local
+file (a path) or on an object in the object store (a :class:`Source` over the ranged reader
+of ``core.objectstore``: PyAV and pypdf read what they need with ``GET Range`` requests, never
+a copy of the whole file). It tells the media kind and MIME type from the magic bytes
+(``filetype``), then reads the file with the library for that kind:
 
 * PDF (pypdf): page count and page sizes in millimetres; an encrypted or broken file is refused;
 * video (PyAV, which ships its own FFmpeg): the duration, and that the file really decodes. Every
@@ -72,6 +74,52 @@ class MediaInfo:
     details: dict = field(default_factory=dict)
 
 
+class Source:
+    """Where the bytes of a file are: a local path, a key in the object store, or any other
+    storage (``opener``: a callable that opens the file)."""
+
+    def __init__(self, *, path: str | None = None, key: str | None = None,
+                 size: int | None = None, opener=None):
+        self.path, self.key, self.opener = path, key, opener
+        self._size = size
+
+    @property
+    def size(self) -> int:
+        if self._size is None:
+            if self.path is not None:
+                self._size = os.path.getsize(self.path)
+            else:
+                from core import objectstore
+
+                self._size = objectstore.client().head_object(
+                    Bucket=objectstore.bucket(), Key=self.key)["ContentLength"]
+        return self._size
+
+    def open(self, buffer_size: int | None = None):
+        """A seekable binary file (the caller closes it)."""
+        if self.path is not None:
+            return open(self.path, "rb")
+        if self.opener is not None:
+            return self.opener()
+        from core import objectstore
+
+        return objectstore.open_ranged(self.key, self.size,
+                                       buffer_size=buffer_size or objectstore.READ_BUFFER)
+
+    @contextlib.contextmanager
+    def for_ffmpeg(self):
+        """What ``av.open`` takes: the path itself (FFmpeg reads it natively), else a file."""
+        if self.path is not None:
+            yield self.path
+            return
+        with self.open() as f:
+            yield f
+
+
+def _source(source) -> Source:
+    return source if isinstance(source, Source) else Source(path=str(source))
+
+
 class ScannerUnavailableError(Exception):
     """clamd could not be reached or failed: a transient error, the check is retried."""
 
@@ -93,26 +141,30 @@ def size_limit(media_kind: str) -> int:
     return settings.EVIDENCE_MAX_DOCUMENT_BYTES
 
 
-def inspect(path: str) -> MediaInfo:
-    """Read the file at ``path`` and tell what it is; never raises for a bad file (only for a
-    virus scanner that cannot be reached, :class:`ScannerUnavailableError`)."""
-    size = os.path.getsize(path)
+def inspect(source) -> MediaInfo:
+    """Read the file (a path or a :class:`Source`) and tell what it is; never raises for a bad
+    file (only for a virus scanner that cannot be reached, :class:`ScannerUnavailableError`,
+    and for a store that cannot be read, ``OSError`` and botocore's errors)."""
+    source = _source(source)
+    size = source.size
     info = MediaInfo(details={"size": size})
     if size == 0:
         info.problem = _("ไฟล์ว่างเปล่า")
         info.decisive = True
         return info
 
-    virus = clamav_scan(path, info.details)
+    virus = clamav_scan(source, info.details)
     if virus:
         info.problem = _("พบไวรัส %(name)s ในไฟล์นี้") % {"name": virus}
         info.decisive = True
         return info
 
-    guessed = filetype.guess(path)
+    with source.open(buffer_size=64 * 1024) as f:
+        head = f.read(8192)
+    guessed = filetype.guess(head)
     mime = guessed.mime if guessed else ""
     if not mime:
-        mime = _probe_video_container(path)
+        mime = _probe_video_container(source)
     info.content_type = mime or "application/octet-stream"
     info.details["detected_type"] = info.content_type
     if mime == "application/pdf":
@@ -134,23 +186,23 @@ def inspect(path: str) -> MediaInfo:
         return info
 
     if info.media_kind == MediaKind.PDF:
-        _inspect_pdf(path, info)
+        _inspect_pdf(source, info)
     elif info.media_kind == MediaKind.IMAGE:
-        _inspect_image(path, info)
+        _inspect_image(source, info)
     else:
-        _inspect_video(path, info)
+        _inspect_video(source, info)
     return info
 
 
 # --- PDF ------------------------------------------------------------------------------------------
 
-def _inspect_pdf(path: str, info: MediaInfo) -> None:
+def _inspect_pdf(source: Source, info: MediaInfo) -> None:
     from pypdf import PdfReader
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), source.open() as f:
             warnings.simplefilter("ignore")  # pypdf warns about every small flaw it repairs
-            reader = PdfReader(path)
+            reader = PdfReader(f)
             if reader.is_encrypted:
                 try:
                     # a file with an owner password only opens with an empty user password
@@ -161,6 +213,7 @@ def _inspect_pdf(path: str, info: MediaInfo) -> None:
                     info.problem = _("ไฟล์ PDF ถูกตั้งรหัสผ่านไว้ กรุณาอัปโหลดไฟล์ที่เปิดได้โดยไม่ต้องใช้รหัสผ่าน")
                     return
             sizes = [_page_size_mm(page) for page in reader.pages]
+            version = reader.pdf_header.lstrip("%")
     except Exception as exc:  # pypdf raises many kinds of errors on a damaged file
         logger.info("unreadable PDF: %s", type(exc).__name__)
         info.problem = _("ไฟล์ PDF เสียหาย เปิดอ่านไม่ได้")
@@ -171,7 +224,7 @@ def _inspect_pdf(path: str, info: MediaInfo) -> None:
         return
     info.pages = len(sizes)
     info.page_sizes_mm = sizes
-    info.details["pdf_version"] = reader.pdf_header.lstrip("%")
+    info.details["pdf_version"] = version
 
 
 def _page_size_mm(page) -> tuple[float, float]:
@@ -187,14 +240,14 @@ def _page_size_mm(page) -> tuple[float, float]:
 
 # --- Images ---------------------------------------------------------------------------------------
 
-def _inspect_image(path: str, info: MediaInfo) -> None:
+def _inspect_image(source: Source, info: MediaInfo) -> None:
     from PIL import Image
 
     max_pixels = settings.EVIDENCE_MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with source.open() as f, Image.open(f) as image:
                 width, height = image.size
                 info.details.update(width=width, height=height, format=image.format)
                 if image.format not in ("JPEG", "PNG"):
@@ -204,7 +257,7 @@ def _inspect_image(path: str, info: MediaInfo) -> None:
                     raise Image.DecompressionBombError("too many pixels")
                 image.verify()
             # verify() checks the structure only; decode the pixels too (a cut JPEG fails here)
-            with Image.open(path) as image:
+            with source.open() as f, Image.open(f) as image:
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         info.problem = _("รูปภาพมีจำนวนพิกเซลมากเกินไป (สูงสุด %(mp)d ล้านพิกเซล)") % {
@@ -219,32 +272,46 @@ def _inspect_image(path: str, info: MediaInfo) -> None:
 
 # --- Video ----------------------------------------------------------------------------------------
 
-def _probe_video_container(path: str) -> str:
+def _probe_video_container(source: Source) -> str:
     """FFmpeg's own probe, from the bytes only (a file object carries no name to hint with)."""
     import av
 
     try:
-        with open(path, "rb") as f, av.open(f, metadata_errors="ignore") as container:
+        with source.open() as f, av.open(f, metadata_errors="ignore") as container:
             name = container.format.name
     except Exception:
         return ""
     return PROBED_VIDEO_FORMATS.get(name, "")
 
 
-def _inspect_video(path: str, info: MediaInfo) -> None:
+def _inspect_video(source: Source, info: MediaInfo) -> None:
+    with source.for_ffmpeg() as target:
+        index, last_key = _demux_video(target, info)
+    if index is None:
+        return
+    with source.for_ffmpeg() as target:
+        tail = _decode_tail(target, index, last_key)
+    info.details["tail_frames"] = tail
+    if not tail:
+        info.problem = _("ถอดรหัสภาพช่วงท้ายของวีดิทัศน์ไม่ได้ ไฟล์อาจเสียหายหรือไม่สมบูรณ์")
+
+
+def _demux_video(target, info: MediaInfo):
+    """Demux every packet and decode the first frame; (stream index, last keyframe) when the
+    tail is to be decoded too, else (None, None) with ``info.problem`` set."""
     import av
 
     broken = _("ไฟล์วีดิทัศน์เสียหายหรือไม่สมบูรณ์ เปิดเล่นไม่ได้")
     try:
-        container = av.open(path, metadata_errors="ignore")
+        container = av.open(target, metadata_errors="ignore")
     except Exception as exc:  # av.FFmpegError, or a container FFmpeg cannot open
         info.problem = broken
         info.details["error"] = type(exc).__name__
-        return
+        return None, None
     with container:
         if not container.streams.video:
             info.problem = _("ไม่พบภาพในไฟล์วีดิทัศน์")
-            return
+            return None, None
         stream = container.streams.video[0]
         index = stream.index
         tb = stream.time_base
@@ -280,14 +347,14 @@ def _inspect_video(path: str, info: MediaInfo) -> None:
         except Exception as exc:
             info.problem = broken
             info.details["error"] = type(exc).__name__
-            return
+            return None, None
     info.details.update(packets=packets, corrupt_packets=corrupt)
     if not packets or start is None or end is None:
         info.problem = _("ไม่พบภาพในไฟล์วีดิทัศน์")
-        return
+        return None, None
     if not first_frame:
         info.problem = _("ถอดรหัสภาพของวีดิทัศน์ไม่ได้ ไฟล์อาจเสียหายหรือใช้รูปแบบที่ไม่รองรับ")
-        return
+        return None, None
     span = float((end - start) * tb)
     reference = stream_declared or declared
     info.details.update(declared_seconds=declared, stream_seconds=stream_declared,
@@ -296,27 +363,23 @@ def _inspect_video(path: str, info: MediaInfo) -> None:
                                             TRUNCATION_TOLERANCE_SHARE * reference):
         info.problem = _("ไฟล์วีดิทัศน์ไม่สมบูรณ์ (อ่านได้ %(got).0f จาก %(want).0f วินาที) "
                          "อาจอัปโหลดไม่ครบหรือไฟล์เสียหาย") % {"got": span, "want": reference}
-        return
+        return None, None
     # The header's length is what a player shows; the packets decide when the header lies
     # (or is missing, as in a browser's WebM recording).
     duration = declared if declared is not None else span
     if span > duration + TRUNCATION_TOLERANCE_SECONDS:
         duration = span
     info.duration_seconds = round(duration, 3)
-
-    tail = _decode_tail(path, index, last_key)
-    info.details["tail_frames"] = tail
-    if not tail:
-        info.problem = _("ถอดรหัสภาพช่วงท้ายของวีดิทัศน์ไม่ได้ ไฟล์อาจเสียหายหรือไม่สมบูรณ์")
+    return index, last_key
 
 
-def _decode_tail(path: str, index: int, last_key) -> int:
+def _decode_tail(target, index: int, last_key) -> int:
     """Decode from the last keyframe to the end; the number of frames that came out."""
     import av
 
     frames = 0
     try:
-        with av.open(path, metadata_errors="ignore") as container:
+        with av.open(target, metadata_errors="ignore") as container:
             stream = container.streams[index]
             if last_key is not None:
                 container.seek(last_key, stream=stream, backward=True, any_frame=False)
@@ -339,7 +402,7 @@ def _decode_tail(path: str, index: int, last_key) -> int:
 CLAMD_CHUNK = 1024 * 1024
 
 
-def clamav_scan(path: str, details: dict) -> str | None:
+def clamav_scan(source, details: dict) -> str | None:
     """The virus name when clamd finds one, else None; writes what was done into ``details``.
 
     clamd's INSTREAM command (``man clamd``): ``zINSTREAM\\0``, then chunks each prefixed by its
@@ -351,7 +414,7 @@ def clamav_scan(path: str, details: dict) -> str | None:
     if not url:
         details["virus_scan"] = "not_configured"
         return None
-    reply = _clamd_instream(url, path, settings.CLAMAV_TIMEOUT_SECONDS)
+    reply = _clamd_instream(url, _source(source), settings.CLAMAV_TIMEOUT_SECONDS)
     if reply.endswith("FOUND"):
         name = reply.removeprefix("stream:").removesuffix("FOUND").strip()
         details["virus_scan"] = "infected"
@@ -380,7 +443,7 @@ def _clamd_connect(url: str, timeout: float) -> socket.socket:
         f"CLAMAV_URL must start with tcp:// or unix://, not {parts.scheme}")
 
 
-def _clamd_instream(url: str, path: str, timeout: float) -> str:
+def _clamd_instream(url: str, source: Source, timeout: float) -> str:
     try:
         sock = _clamd_connect(url, timeout)
     except OSError as exc:
@@ -388,7 +451,7 @@ def _clamd_instream(url: str, path: str, timeout: float) -> str:
     with sock:
         try:
             sock.sendall(b"zINSTREAM\0")
-            with open(path, "rb") as f:
+            with source.open(buffer_size=CLAMD_CHUNK) as f:
                 while chunk := f.read(CLAMD_CHUNK):
                     sock.sendall(struct.pack("!L", len(chunk)) + chunk)
             sock.sendall(struct.pack("!L", 0))

@@ -112,7 +112,17 @@ def evidence_texts() -> dict:
         "leave": _("กำลังอัปโหลดไฟล์อยู่ ถ้าออกจากหน้านี้ การอัปโหลดจะหยุด (กลับมาอัปโหลดต่อได้)"),
         "of": _("จาก"),
         "remove": _("ลบไฟล์"),
+        "replacing": _("ไฟล์ใหม่ “{name}”: {state} — ไฟล์เดิมยังใช้อยู่จนกว่าไฟล์ใหม่จะผ่านการตรวจสอบ"),
+        "replacement_rejected": _("ไฟล์ใหม่ “{name}” ไม่ผ่านการตรวจสอบ ({reason}) — ยังใช้ไฟล์เดิม"),
     }
+
+
+@register.simple_tag
+def evidence_direct_uploads() -> bool:
+    """The browser sends files straight to the object store (core.objectstore)."""
+    from core import objectstore
+
+    return objectstore.enabled()
 
 
 @register.simple_tag

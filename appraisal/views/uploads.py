@@ -14,29 +14,40 @@ checksum and expiration extensions:
 * ``DELETE uploads/<id>`` → ``evidence.cancel_upload``.
 
 The Django tus packages on PyPI are unmaintained (django-tus: 2020); the protocol is short.
+With object storage the browser sends the bytes to the store instead
+(``appraisal.views.direct_uploads``), and a download is a redirect to a short-lived signed link.
+
+Under the ASGI server (``make run``, the Docker image) the server reads a request's body on its
+event loop before the view runs, and a download is written from an asynchronous iterator: a
+slow client holds no thread, and a file is never read whole into memory (Django's
+``FileResponse`` over a plain file would be, under ASGI).
 An upload answers only to the user who created it; for anyone else it does not exist (404).
 Requests go through Django's CSRF check: the browser sends the token in ``X-CSRFToken``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.http import (
     FileResponse,
     Http404,
     HttpResponse,
     HttpResponseNotAllowed,
+    HttpResponseRedirect,
     JsonResponse,
+    StreamingHttpResponse,
 )
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import http_date, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, http_date, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -45,6 +56,7 @@ from appraisal import rules, selectors
 from appraisal.choices import EvidenceSlot, FileState
 from appraisal.models import Application, EvidenceFile, Upload
 from appraisal.services import evidence
+from core import objectstore
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,termination,checksum,expiration"
@@ -55,8 +67,9 @@ INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 # --- lookups: one answer (404) for what does not exist and what the user may not see --------------
 
 def evidence_for(user, pk) -> EvidenceFile:
-    """One evidence file of an application ``user`` may read, or Http404."""
-    found = EvidenceFile.objects.filter(
+    """One evidence file of an application ``user`` may read (a new file waiting to replace
+    one included), or Http404."""
+    found = EvidenceFile.all_files.filter(
         pk=pk, application__in=selectors.applications_for(user)).select_related(
         "application", "application__person", "application__organization").first()
     if found is None or not _may_read(user, found.application):
@@ -258,8 +271,10 @@ def _patch(request, upload: Upload) -> HttpResponse:
 
 # --- states ---------------------------------------------------------------------------------------
 
-def file_state(item: EvidenceFile, *, editable: bool = False) -> dict:
-    """What the page and the API show of one file."""
+def file_state(item: EvidenceFile, *, editable: bool = False,
+               replacement: EvidenceFile | None = None) -> dict:
+    """What the page and the API show of one file (and of the new file waiting to replace it,
+    which takes its place once its own check has passed)."""
     duration = item.duration_seconds
     return {
         "id": item.pk,
@@ -282,7 +297,14 @@ def file_state(item: EvidenceFile, *, editable: bool = False) -> dict:
         "checked_at": item.checked_at.isoformat() if item.checked_at else None,
         "download_url": reverse("evidence_download", args=[item.pk]),
         "remove_url": reverse("evidence_remove", args=[item.pk]) if editable else None,
+        "replacement": file_state(replacement, editable=editable) if replacement else None,
     }
+
+
+def replacements_of(application) -> dict[int, EvidenceFile]:
+    """The new files waiting to replace valid ones, by the id of the file they replace."""
+    return {f.replaces_id: f for f in EvidenceFile.all_files.filter(
+        application=application, replaces__isnull=False)}
 
 
 @login_required
@@ -291,12 +313,13 @@ def evidence_state(request, pk):
     """The application's files with their states, polled by the page while a check runs."""
     application = _application_for(request.user, pk)
     editable = evidence.is_applicant(request.user, application) and application.is_editable
-    files = [file_state(f, editable=editable)
+    waiting = replacements_of(application)
+    files = [file_state(f, editable=editable, replacement=waiting.get(f.pk))
              for f in application.files.order_by("slot", "position")]
     response = JsonResponse({
         "application": application.pk,
         "editable": editable,
-        "pending": any(f["pending"] for f in files),
+        "pending": any(f["pending"] or (f["replacement"] or {}).get("pending") for f in files),
         "files": files,
     })
     patch_cache_control(response, private=True, no_store=True)
@@ -347,20 +370,72 @@ class _Slice:
         self.f.close()
 
 
-@login_required
-@require_safe
-def evidence_download(request, pk):
-    """The file itself, to the applicant, those who work on the application's unit and its
-    accepted assessors; a video seeks with HTTP Range (206)."""
-    item = evidence_for(request.user, pk)
-    size = item.size
+STREAM_CHUNK = 256 * 1024
+
+
+async def _stream(handle, length: int):
+    """``length`` bytes of an open file, read in a thread chunk by chunk as the client takes
+    them (the ASGI server asks for the next chunk only once the last one is sent)."""
+    try:
+        left = length
+        while left > 0:
+            data = await asyncio.to_thread(handle.read, min(STREAM_CHUNK, left))
+            if not data:
+                break
+            left -= len(data)
+            yield data
+    finally:
+        await asyncio.to_thread(handle.close)
+
+
+def _file_response(request, handle, *, first: int, length: int, status: int,
+                   content_type: str, inline: bool, filename: str):
+    if isinstance(request, ASGIRequest):
+        if first:
+            handle.seek(first)
+        response = StreamingHttpResponse(_stream(handle, length), status=status,
+                                         content_type=content_type)
+        response["Content-Length"] = str(length)
+        response["Content-Disposition"] = content_disposition_header(not inline, filename)
+        return response
+    # WSGI (runserver, the tests' client): the server's own file wrapper streams it
+    if status == 206:
+        handle.seek(first)
+        handle = _Slice(handle, length)
+    response = FileResponse(handle, status=status, content_type=content_type,
+                            as_attachment=not inline, filename=filename)
+    response["Content-Length"] = str(length)
+    return response
+
+
+def _download_kind(item: EvidenceFile) -> tuple[str, bool, str]:
+    """The type the browser is told, whether it may show the file inline, and its name."""
     if item.state == FileState.VALID and (item.content_type in INLINE_TYPES
                                           or item.content_type.startswith("video/")):
         content_type, inline = item.content_type, True
     else:  # not (yet) known to be what it claims: never rendered by the browser
         content_type, inline = "application/octet-stream", False
     extension = item.file.name.rsplit(".", 1)[-1] if "." in item.file.name else "bin"
-    filename = f"evidence-{item.pk}.{extension}"
+    return content_type, inline, f"evidence-{item.pk}.{extension}"
+
+
+@login_required
+@require_safe
+def evidence_download(request, pk):
+    """The file itself, to the applicant, those who work on the application's unit and its
+    accepted assessors; a video seeks with HTTP Range (206). With object storage: a redirect
+    to a short-lived signed link of the store (which answers Range itself), audited."""
+    item = evidence_for(request.user, pk)
+    content_type, inline, filename = _download_kind(item)
+    if objectstore.enabled():
+        from appraisal.services import direct_uploads
+
+        response = HttpResponseRedirect(direct_uploads.download_link(
+            item, actor=request.user, filename=filename, content_type=content_type,
+            inline=inline))
+        response["Cache-Control"] = "private, no-store"
+        return response
+    size = item.size
     etag = f'"evidence-{item.pk}-{size}"'
     wanted = parse_range(request.headers.get("Range", ""), size)
     if_range = request.headers.get("If-Range")
@@ -375,17 +450,12 @@ def evidence_download(request, pk):
         handle = item.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("ไม่พบไฟล์นี้")) from None
-    if wanted is None:
-        response = FileResponse(handle, content_type=content_type, as_attachment=not inline,
-                                filename=filename)
-    else:
-        first, last = wanted
-        handle.seek(first)
-        response = FileResponse(_Slice(handle, last - first + 1), status=206,
-                                content_type=content_type, as_attachment=not inline,
-                                filename=filename)
+    first, last = wanted if wanted else (0, size - 1)
+    response = _file_response(request, handle, first=first, length=max(last - first + 1, 0),
+                              status=206 if wanted else 200, content_type=content_type,
+                              inline=inline, filename=filename)
+    if wanted:
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
-        response["Content-Length"] = str(last - first + 1)
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     patch_cache_control(response, private=True)

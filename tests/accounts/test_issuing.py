@@ -199,7 +199,8 @@ def test_starting_queues_the_task_after_commit_with_the_job_id(
     from accounts import tasks
 
     queued = []
-    monkeypatch.setattr(tasks.issue_credentials, "delay", queued.append)
+    monkeypatch.setattr(tasks.issue_credentials, "apply_async",
+                        lambda args, **options: queued.append(args[0]))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         job = issuing.start_issuing(actor=world.dla_admin, organization=world.a.province)
     assert len(callbacks) == 1

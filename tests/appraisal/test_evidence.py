@@ -327,7 +327,7 @@ def test_a_file_replaced_during_its_check_keeps_the_new_result(
     assert EvidenceFile.objects.get().pk == new.pk
 
 
-def test_a_storage_without_local_paths_is_read_through_a_temporary_copy(
+def test_a_storage_without_local_paths_is_read_through_the_storage(
         application, applicant, eager, settings, django_capture_on_commit_callbacks):
     settings.STORAGES = {**settings.STORAGES,
                          "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}

@@ -269,3 +269,32 @@ def test_removing_from_the_page(world, application, applicant_client):
     r = applicant_client.post(reverse("evidence_remove", args=[keep.pk]),
                               headers={"Accept": "application/json"})
     assert r.json() == {"removed": keep.pk}
+
+
+def test_a_download_under_asgi_streams_from_an_async_iterator(world, application):
+    """Under the ASGI server a file is sent chunk by chunk from an asynchronous iterator
+    (Django's FileResponse over a plain file would be read whole into memory there)."""
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    data = bytes(range(256)) * 4096  # 1 MB
+    item = stored_file(application, data=data, name="clip.mp4", content_type="video/mp4",
+                       media_kind="video")
+    url = reverse("evidence_download", args=[item.pk])
+
+    async def fetch(headers):
+        client = AsyncClient()
+        await client.aforce_login(world.a.person.user)
+        response = await client.get(url, headers=headers)
+        chunks = [chunk async for chunk in response.streaming_content]
+        return response, chunks
+
+    whole, chunks = async_to_sync(fetch)({})
+    assert (whole.status_code, whole.is_async) == (200, True)
+    assert whole["Content-Length"] == str(len(data))
+    assert b"".join(chunks) == data
+    assert len(chunks) > 1
+    assert max(map(len, chunks)) <= 256 * 1024
+    part, chunks = async_to_sync(fetch)({"Range": "bytes=1000-1999"})
+    assert (part.status_code, part["Content-Range"]) == (206, f"bytes 1000-1999/{len(data)}")
+    assert b"".join(chunks) == data[1000:2000]

@@ -32,3 +32,45 @@ def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     r = client.get("/healthz")
     assert r.status_code == 503
     assert r.json()["database"] == "down"
+
+
+@pytest.fixture
+def hung_server():
+    """A TCP listener that accepts connections and never answers (a hung or stopped Redis)."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for sock in accepted:
+        sock.close()
+    listener.close()
+
+
+def test_healthz_answers_503_within_2_s_when_redis_hangs(client, settings, hung_server):
+    import time
+
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{hung_server}/0"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    started = time.monotonic()
+    r = client.get("/healthz")
+    assert time.monotonic() - started < 2
+    assert r.status_code == 503
+    assert r.json()["broker"] == "down"

@@ -83,3 +83,62 @@ def celery_worker(settings, tmp_path):
             process.kill()
             process.wait()
         process.stdout.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def web_server(settings):
+    """``start(env={...}, workers=1)`` starts the portal as the Docker image serves it
+    (gunicorn with uvicorn's ASGI workers) on a free port, with this process's data folder
+    (broker, uploads) and MEDIA_ROOT and the extra ``env``; returns (base URL, process). Every
+    server started is stopped when the test ends."""
+    import time
+    import urllib.request
+
+    started = []
+
+    def start(*, env: dict | None = None, workers: int = 1):
+        port = free_port()
+        command = [sys.executable, "-m", "gunicorn", "dlep.asgi:application",
+                   "--worker-class", "uvicorn_worker.UvicornWorker", "--bind",
+                   f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60",
+                   "--log-level", "warning"]
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env={**os.environ, "DLEP_DATA_DIR": str(settings.DATA_DIR),
+                 "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+                 "EVIDENCE_UPLOAD_DIR": str(settings.EVIDENCE_UPLOAD_DIR),
+                 "CONN_MAX_AGE": "0", "CLAMAV_URL": "", **(env or {})})
+        started.append(process)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"web server exited: {process.stdout.read().decode(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{base}/login/", timeout=5) as r:  # noqa: S310
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("web server did not answer within 90 s")
+            time.sleep(0.3)
+        return base, process
+
+    yield start
+    for process in started:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()

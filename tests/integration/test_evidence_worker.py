@@ -22,6 +22,7 @@ from django.utils import timezone
 from appraisal import tasks
 from appraisal.choices import EvidenceSlot, FileState
 from appraisal.models import EvidenceFile, Upload
+from appraisal.services import evidence
 from tests.appraisal.media_factory import (
     executable_bytes,
     make_application,
@@ -117,11 +118,20 @@ def test_a_real_worker_checks_uploaded_evidence(evidence_worker, tmp_path):
     assert body["pending"] is False
     assert {f["state"] for f in body["files"]} == {"valid", "rejected"}
 
-    # a rejected file replaced: only it is checked again, the others stay as they were
+    # a valid file replaced by a bad one: only the new one is checked; it fails, and the valid
+    # one stays the application's; the others stay as they were
     tus_upload(client, application, EvidenceSlot.LESSON_PLAN, executable_bytes(),
                name="plan.pdf")
+    deadline = time.monotonic() + TIMEOUT
+    new = EvidenceFile.all_files.get(application=application, replaces__isnull=False)
+    while new.state not in (FileState.VALID, FileState.REJECTED) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        new.refresh_from_db()
+    assert new.state == FileState.REJECTED
+    assert "PDF" in new.reason
     files_after = wait_until_checked(application, evidence_worker)
-    assert "PDF" in files_after[("lesson_plan", 1)].reason
+    assert files_after[("lesson_plan", 1)].pk == files[("lesson_plan", 1)].pk
+    assert files_after[("lesson_plan", 1)].state == FileState.VALID
     for place in (("outcome", 1), ("outcome", 3), ("inspiration_video", 1)):
         assert files_after[place].pk == files[place].pk
         assert files_after[place].checked_at == files[place].checked_at
@@ -202,3 +212,43 @@ def test_a_connection_cut_mid_request_keeps_what_arrived(live_server, settings, 
     with made.file.open("rb") as f:
         assert f.read() == data
     assert (made.state, made.content_type) == (FileState.VALID, "image/png")
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_check_whose_worker_is_killed_is_redone_by_another(shared_database, celery_worker,
+                                                             settings, hung_port):
+    """A real worker hangs in a check (its virus scanner never answers) and writes its
+    heartbeat; it is killed; once the heartbeat is older than EVIDENCE_CHECK_LOST_SECONDS the
+    beat task queues the check again and another worker does it."""
+    world = build_world()
+    application = make_application(world.a)
+    file = stored_file(application, state=FileState.WAITING, media_kind="", content_type="",
+                       data=pdf_bytes(2))
+    queue, doomed = celery_worker("itest-doomed", env={
+        "DATABASE_URL": shared_database, "CLAMAV_URL": f"tcp://127.0.0.1:{hung_port}",
+        "EVIDENCE_CHECK_HEARTBEAT_SECONDS": "0.5"})
+    settings.EVIDENCE_CHECK_QUEUE = queue
+    tasks.queue_check(file.pk)
+    beats = set()
+    deadline = time.monotonic() + TIMEOUT
+    while len(beats) < 3 and time.monotonic() < deadline:  # checking, and alive
+        file.refresh_from_db()
+        if file.state == FileState.CHECKING and file.heartbeat_at:
+            beats.add(file.heartbeat_at)
+        time.sleep(0.2)
+    assert len(beats) >= 3, file.state
+    doomed.kill()
+    doomed.wait()
+
+    settings.EVIDENCE_CHECK_LOST_SECONDS = 2
+    time.sleep(2.5)
+    queue, alive = celery_worker("itest-alive", env={"DATABASE_URL": shared_database,
+                                                     "CLAMAV_URL": "",
+                                                     "EVIDENCE_CHECK_LOST_SECONDS": "2"})
+    settings.EVIDENCE_CHECK_QUEUE = queue
+    assert evidence.stuck_file_ids() == [file.pk]
+    assert tasks.requeue_stuck_checks() == 1
+    files = wait_until_checked(application, alive)
+    checked = files[(file.slot, file.position)]
+    assert (checked.state, checked.pages, checked.attempts) == (FileState.VALID, 2, 2)

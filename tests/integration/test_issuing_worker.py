@@ -56,10 +56,10 @@ def test_a_real_worker_issues_the_demo_province(worker, settings, client, monkey
     queue, proc = worker
     # The worker hashes with the production hasher; this process must be able to check it.
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-    # The service queues with .delay(); send this test's job to this test's worker only.
-    monkeypatch.setattr(tasks.issue_credentials, "delay",
-                        lambda job_id: tasks.issue_credentials.apply_async((job_id,),
-                                                                           queue=queue))
+    # Send this test's job to this test's worker only.
+    publish = tasks.issue_credentials.apply_async
+    monkeypatch.setattr(tasks.issue_credentials, "apply_async",
+                        lambda args, **options: publish(args, **{**options, "queue": queue}))
     call_command("seed_demo", stdout=io.StringIO())
     province = Organization.objects.get(code="48")
     admin = User.objects.get(username="province_admin")
