@@ -79,6 +79,7 @@ from appraisal.rules.draw import (  # noqa: F401
     draw_values,
     exclusion_reason,
     picks_from_values,
+    trigger_words,
 )
 from appraisal.rules.evidence import (  # noqa: F401
     A4_MM,

@@ -10,7 +10,7 @@ import hmac
 import unicodedata
 from collections.abc import Sequence
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from appraisal.rules.conflicts import conflict_reason
 
@@ -37,6 +37,32 @@ EXCLUSION_REASONS = {
     "spent": gettext_lazy("เคยปฏิเสธ หมดเวลาตอบรับ หรือถูกยกเลิกในคำขอนี้แล้ว"),
     "seated": gettext_lazy("เป็นกรรมการของคำขอนี้อยู่แล้ว"),
 }
+
+
+# Why a seat was drawn again (the stored trigger ``refill:<invitation state>:<invitation id>``,
+# kept as it is because the draw's digest covers it), in the words a page shows.
+REFILL_CAUSES = {
+    "declined": gettext_lazy("ผู้ทรงคุณวุฒิที่ได้รับเชิญปฏิเสธคำเชิญ"),
+    "timed_out": gettext_lazy("ผู้ทรงคุณวุฒิที่ได้รับเชิญไม่ตอบรับภายในเวลาที่กำหนด"),
+    "cancelled": gettext_lazy("หน่วยงานยกเลิกการเป็นกรรมการของผู้ทรงคุณวุฒิที่ได้รับเชิญ"),
+}
+MANUAL_TRIGGER = gettext_lazy("เจ้าหน้าที่สั่งสุ่ม")
+
+
+def trigger_words(trigger: str, seats: Sequence[int]) -> str:
+    """A draw's stored reason in Thai words: a refill names the seat and what freed it
+    ("สุ่มแทนกรรมการคนที่ 2: ผู้ทรงคุณวุฒิที่ได้รับเชิญปฏิเสธคำเชิญ"); a committee's resolution
+    is already words; anything else is shown as it was recorded."""
+    kind, _sep, rest = trigger.partition(":")
+    if kind == "refill":
+        state = rest.partition(":")[0]
+        cause = REFILL_CAUSES.get(state, gettext("ที่นั่งกรรมการว่าง"))
+        seat_list = ", ".join(str(seat) for seat in seats)
+        return gettext("สุ่มแทนกรรมการคนที่ %(seats)s: %(cause)s") % {
+            "seats": seat_list, "cause": cause}
+    if trigger in ("", "manual"):
+        return str(MANUAL_TRIGGER)
+    return trigger
 
 
 def exclusion_reason(expert: dict, application: dict) -> str | None:

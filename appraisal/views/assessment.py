@@ -190,6 +190,7 @@ def draw_detail(request, pk):
         "commitment": draw.commitment, "method": rules.METHOD,
         "legacy": draw.version == rules.RECORD_LEGACY,
         "refill": draw.drawn_by_id is None and draw.trigger.startswith("refill:"),
+        "trigger": rules.trigger_words(draw.trigger, draw.seats),
         "pool": [(i, named.get(i)) for i in draw.pool],
         "picks": [(seat, named.get(e), value) for seat, e, value in
                   zip(draw.seats, draw.picks, draw.values, strict=False)],

@@ -11,6 +11,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -324,6 +325,12 @@ def test_declining_for_a_conflict_declares_it_tells_the_office_and_refills(
     assert refill.excluded[str(expert.pk)] == "spent"
     assert application.invitations.get(seat=2, state=InvitationState.AWAITING)
     assert draws.verify_draw(refill).ok
+    # the refill's page says why in Thai words, not the stored code
+    client = Client()
+    client.force_login(officer)
+    page = client.get(reverse("draw_detail", args=[refill.pk])).content.decode()
+    assert "สุ่มแทนกรรมการคนที่ 2: ผู้ทรงคุณวุฒิที่ได้รับเชิญปฏิเสธคำเชิญ" in page
+    assert "refill:" not in page
     # the next application of the same applicant: the relation keeps the expert out
     again = approved_application(world.a, person=application.person)
     draw = draws.draw_assessors(again, actor=officer, public_value=PUBLIC_VALUE)
@@ -351,3 +358,16 @@ def test_declining_for_a_conflict_through_the_page(world):
     assert 'data-testid="declined-conflict"' in office
     assert 'data-testid="declared-conflicts"' in office
 
+
+
+@pytest.mark.parametrize(("trigger", "seats", "words"), [
+    ("refill:declined:7", [2], "สุ่มแทนกรรมการคนที่ 2: ผู้ทรงคุณวุฒิที่ได้รับเชิญปฏิเสธคำเชิญ"),
+    ("refill:timed_out:8", [1],
+     "สุ่มแทนกรรมการคนที่ 1: ผู้ทรงคุณวุฒิที่ได้รับเชิญไม่ตอบรับภายในเวลาที่กำหนด"),
+    ("refill:cancelled:9", [3],
+     "สุ่มแทนกรรมการคนที่ 3: หน่วยงานยกเลิกการเป็นกรรมการของผู้ทรงคุณวุฒิที่ได้รับเชิญ"),
+    ("manual", [1, 2, 3], "เจ้าหน้าที่สั่งสุ่ม"),
+    ("มติ ก.ท.จ. 1/2569", [1, 2, 3], "มติ ก.ท.จ. 1/2569"),
+])
+def test_a_draws_reason_in_thai_words(trigger, seats, words):
+    assert rules.trigger_words(trigger, seats) == words
