@@ -347,6 +347,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # the services' NotAllowed and ValidationError as 403 and 400 with their Thai messages
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # Public registration (staff, school admins) per client address, counted in the cache
+    # (shared in Redis with REDIS_URL): accounts/throttling.py.
+    "DEFAULT_THROTTLE_RATES": {
+        "registration": env("REGISTRATION_THROTTLE_RATE", default="10/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "D-LEP API",
