@@ -137,7 +137,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
-# Django's four validators with Thai messages (accounts/validators.py).
+# Django's four validators with Thai messages, and common and Thai words and patterns with
+# digits, symbols and look-alikes around them (accounts/validators.py). They check what people
+# choose (forms and services: password change, reset, registration); the demo data's published
+# password is set by devdata without them.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.UserAttributeSimilarityValidator"},
     {
@@ -146,6 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "accounts.validators.CommonPasswordValidator"},
     {"NAME": "accounts.validators.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.GuessablePasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -374,13 +378,28 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_SAVE_EVERY_REQUEST = env.bool("SESSION_SAVE_EVERY_REQUEST", default=False)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+# HTTPS. The defaults suit `make run` on http://127.0.0.1:8000; a deployment sets the values of
+# .env.example (docs/deploy.md, "HTTPS"), and `manage.py check --deploy` is then clean
+# (tests/dlep/test_deploy_check.py).
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# A reverse proxy terminates TLS and sets X-Forwarded-Proto: a request is secure when it says so.
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain HTTP is answered with a redirect to HTTPS (needs BEHIND_TLS_PROXY behind a proxy, or
+# every request would look plain and redirect for ever) ...
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# ... except the container's healthcheck, which calls http://127.0.0.1:8000/healthz directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS: browsers use HTTPS only for this many seconds (0: no header). includeSubDomains covers the
+# object store's subdomain too (also HTTPS: docs/deploy.md); preload lets the domain's owner
+# submit it to the browsers' preload list.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 
 LOGGING = {
     "version": 1,
