@@ -7,7 +7,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from .forms import NationalIdField
-from .models import AuditEvent, Membership, Organization, User
+from .models import ApiToken, AuditEvent, Membership, Organization, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -70,4 +70,22 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens: a superuser sees and deletes them (revokes); only their hash is stored, and
+    tokens are issued by logging in through the API, never here."""
+
+    list_display = ["user", "created", "last_used", "expiry", "second_factor"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    fields = ["user", "created", "last_used", "expiry", "second_factor", "user_agent"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -2,18 +2,19 @@
 
 import django_filters
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_out
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import serializers, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from . import security, selectors, two_factor
-from .models import Membership, Organization, User
+from . import security, selectors, tokens, two_factor
+from .exceptions import NotAllowed
+from .models import ApiToken, Membership, Organization, User
 from .rules import OrgKind
 
 
@@ -37,14 +38,15 @@ class TokenRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 _("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"), code="authorization"
             )
-        two_factor.check_token_request(user, attrs.get("otp"))
+        attrs["second_factor"] = two_factor.check_token_request(user, attrs.get("otp"))
         attrs["user"] = user
         return attrs
 
 
 @extend_schema(
     request=TokenRequestSerializer,
-    responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    responses=inline_serializer("TokenResponse", {"token": serializers.CharField(),
+                                                   "expiry": serializers.DateTimeField()}),
     auth=[],
 )
 @api_view(["POST"])
@@ -55,13 +57,66 @@ def obtain_token(request):
     A user who turned on two-factor authentication also sends the current code in ``otp``; a
     user whose role requires it but who has not enrolled yet gets no token (400) until they
     enrol on the web. Failed attempts count towards the login lockout: the fifth failure for one
-    username from one address answers 429 with ``Retry-After``, whatever the password."""
+    username from one address answers 429 with ``Retry-After``, whatever the password.
+
+    Every call issues a new token (only its hash is kept): it stops working at ``expiry``, after
+    ``API_TOKEN_IDLE_HOURS`` unused, on ``POST /api/v1/auth/logout/``, and when the password
+    changes (accounts/tokens.py)."""
     serializer = TokenRequestSerializer(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
     user = serializer.validated_data["user"]
     security.record_token_login(request, user)
-    token, _created = Token.objects.get_or_create(user=user)
-    return Response({"token": token.key})
+    instance, key = tokens.issue(user=user,
+                                 second_factor=serializer.validated_data["second_factor"],
+                                 user_agent=request.META.get("HTTP_USER_AGENT", ""))
+    return Response({"token": key, "expiry": serializers.DateTimeField().to_representation(
+        instance.expiry)})
+
+
+@extend_schema(request=None, responses={204: None})
+@api_view(["POST"])
+@authentication_classes([tokens.TokenAuthentication])
+@permission_classes([IsAuthenticated])
+def logout_token(request):
+    """Log out the token of this request: it stops working at once."""
+    user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as its owner sees it: never the token itself, nor its hash."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    ends = serializers.DateTimeField(read_only=True, help_text=_(
+        "เวลาที่โทเคนจะหมดอายุ หากไม่ใช้งานต่อ (ไม่เกินเวลาหมดอายุ)"))
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "created", "expiry", "last_used", "ends", "user_agent", "current"]
+
+    def get_current(self, token) -> bool:
+        auth = getattr(self.context.get("request"), "auth", None)
+        return isinstance(auth, ApiToken) and auth.pk == token.pk
+
+
+@extend_schema(responses=ApiTokenSerializer(many=True))
+@api_view(["GET"])
+def my_tokens(request):
+    """The caller's working API tokens (created, expiry, last used)."""
+    return Response(ApiTokenSerializer(tokens.tokens_of(request.user), many=True,
+                                       context={"request": request}).data)
+
+
+@extend_schema(request=None, responses={204: None})
+@api_view(["DELETE"])
+def revoke_my_token(request, public_id):
+    """Revoke one of the caller's tokens (404 when the caller has no such token)."""
+    try:
+        tokens.revoke(actor=request.user, public_id=public_id)
+    except NotAllowed:
+        raise NotFound(_("ไม่พบโทเคนนี้")) from None
+    return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class OrganizationRefSerializer(serializers.ModelSerializer):

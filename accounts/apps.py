@@ -10,7 +10,11 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         # Audit receivers of log-ins, failed log-ins and lockouts (login security).
-        from . import security  # noqa: F401
+        # Receivers that end API tokens (password change, deactivation, a 2FA role, logout).
+        from . import (
+            security,  # noqa: F401
+            tokens,  # noqa: F401
+        )
         from .models import Organization
 
         # a unit's name is on kept rosters and queues (core/kept.py)

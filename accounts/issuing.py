@@ -50,7 +50,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import audit, scoping
+from . import audit, scoping, tokens
 from .exceptions import NotAllowed
 from .models import IssuingJob, JobStatus, Membership, Organization, User
 from .rules import OrgKind, Role
@@ -478,14 +478,13 @@ def _still_to_issue(actor, job: IssuingJob, entries: list[Entry]) -> list[Entry]
 
 
 def _write_accounts(actor, job: IssuingJob, entries: list[Entry]) -> None:
-    from rest_framework.authtoken.models import Token
-
     for entry in entries:
         if entry.user is not None:
             User.objects.filter(pk=entry.user.pk).update(password=entry.hashed,
                                                          must_change_password=True)
-            # A token made with the old password must not outlive it.
-            Token.objects.filter(user=entry.user).delete()
+            # A token made with the old password must not outlive it (a bulk update sends no
+            # signal for accounts.tokens to hear).
+            tokens.revoke_all(entry.user, reason="password_reissue", actor=actor)
             audit.record("issuing.password_reissue", actor=actor, target=entry.user,
                          organization=entry.organization, role=entry.role, job=job.pk)
             continue

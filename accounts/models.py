@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 from treebeard.mp_tree import MP_Node
 
 from core.models import DecidedRequest
@@ -363,3 +364,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox: only a hash of the token is stored). ``expiry`` is the
+    absolute limit (``API_TOKEN_MAX_AGE_HOURS`` after issue); ``last_used`` is kept for the idle
+    limit (``API_TOKEN_IDLE_HOURS``, accounts/tokens.py) and for the owner's list of tokens.
+    ``second_factor``: issued after a two-factor code; a token issued without one stops working
+    once its user must use two-factor authentication."""
+
+    # How the owner names a token to revoke it (the primary key is the token's hash).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    last_used = models.DateTimeField(_("ใช้ล่าสุด"), null=True, blank=True)
+    second_factor = models.BooleanField(_("ออกหลังยืนยันตัวตนสองขั้นตอน"), default=False)
+    user_agent = models.CharField(_("โปรแกรมที่ขอ"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("โทเคน API")
+        verbose_name_plural = _("โทเคน API")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.token_key} ({self.user_id})"

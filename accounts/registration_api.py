@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from . import registration
 from .models import Organization, RegistrantPosition, SchoolAdminRegistration
 from .rules import OrgKind
+from .throttling import AddressThrottle, Throttled
 
 
 class SchoolAdminRegistrationCreateSerializer(serializers.Serializer):
@@ -85,11 +86,21 @@ class SchoolAdminRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMi
 
     serializer_class = SchoolAdminRegistrationSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    # Public requests: REST_FRAMEWORK's DEFAULT_THROTTLE_RATES["registration"] per address.
+    throttle_scope = "registration"
 
     def get_permissions(self):
         if self.action == "create":
             return [AllowAny()]
         return super().get_permissions()
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [AddressThrottle()]
+        return super().get_throttles()
+
+    def throttled(self, request, wait):
+        raise Throttled(wait)
 
     def get_queryset(self):
         return registration.requests_for(self.request.user)

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import security, two_factor
+from . import security, tokens, two_factor
+from .exceptions import NotAllowed
 from .security_forms import PasswordResetRequestForm, ResetPasswordForm, TwoFactorCodeForm
 
 
@@ -177,3 +178,25 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+
+@login_required
+def api_tokens(request):
+    """โทเคน API: the user's working tokens (when made, until when, last used; never the token
+    itself), each with a button that revokes it."""
+    if request.method == "POST":
+        try:
+            tokens.revoke(actor=request.user, public_id=request.POST.get("token", ""))
+        except (NotAllowed, ValidationError, ValueError):
+            messages.error(request, _("ไม่พบโทเคนนี้ อาจหมดอายุหรือถูกยกเลิกไปแล้ว"))
+        else:
+            messages.success(request, _("ยกเลิกโทเคนแล้ว โปรแกรมที่ใช้โทเคนนี้จะเข้าถึง API ไม่ได้อีก"))
+        return redirect("api_tokens")
+    return render(request, "accounts/api_tokens.html", {
+        "tokens": tokens.tokens_of(request.user),
+        "idle_hours": settings.API_TOKEN_IDLE_HOURS,
+        "max_age_hours": settings.API_TOKEN_MAX_AGE_HOURS,
+    })

@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import audit, national_id
 from .exceptions import NotAllowed
@@ -33,6 +36,11 @@ from .notify import email_after_commit
 from .registration import username_for
 from .rules import OrgKind, Role
 
+# What a registrant is told, whether an account was created or one already existed.
+RECEIVED_MESSAGE = gettext_lazy(
+    "ได้รับการลงทะเบียนแล้ว กรุณาเปิดอีเมลที่ระบุแล้วทำตามขั้นตอนในอีเมลภายใน 48 ชั่วโมง "
+    "จากนั้นผู้ดูแลสถานศึกษาจะพิจารณาอนุมัติ"
+)
 VERIFY_SALT = "accounts.staff-registration.verify"
 VERIFY_MAX_AGE = datetime.timedelta(hours=48)
 
@@ -52,9 +60,11 @@ def register_staff(*, school_code: str, national_id_number: str, title_th: str, 
                    password: str, first_name_en: str = "", last_name_en: str = "",
                    title_en: str = "", from_card: bool = False,
                    card_expiry: datetime.date | None = None,
-                   today: datetime.date | None = None) -> StaffRegistration:
+                   today: datetime.date | None = None) -> StaffRegistration | None:
     """Public: create the inactive account and the registration, and email the verification
-    link. Card data is treated like typed data: every check runs again here."""
+    link. Card data is treated like typed data: every check runs again here. None when the
+    national ID or the email already has an account: nothing is created, and the caller must
+    answer as if it had been (the owner is told by email)."""
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
     number = national_id.normalize(national_id_number)
@@ -62,11 +72,6 @@ def register_staff(*, school_code: str, national_id_number: str, title_th: str, 
         national_id.validate_national_id(number)
     except ValidationError as exc:
         errors["national_id"] = exc.messages[0]
-    else:
-        if User.objects.filter(national_id=number).exists():
-            errors["national_id"] = _(
-                "เลขประจำตัวประชาชนนี้ลงทะเบียนแล้ว หากลืมรหัสผ่าน ให้ใช้ลืมรหัสผ่าน"
-            )
     school = Organization.objects.filter(code=school_code.strip(), kind=OrgKind.SCHOOL).first()
     if school is None:
         errors["school_code"] = _("ไม่พบสถานศึกษารหัสนี้")
@@ -80,11 +85,10 @@ def register_staff(*, school_code: str, national_id_number: str, title_th: str, 
             "บัตรประจำตัวประชาชนที่อ่านได้หมดอายุแล้ว ใช้ลงทะเบียนไม่ได้ "
             "กรุณาใช้บัตรที่ยังไม่หมดอายุ"
         )
-    if User.objects.filter(email__iexact=email.strip()).exists():
-        errors["email"] = _("อีเมลนี้ใช้ลงทะเบียนแล้ว")
     if not first_name.strip() or not last_name.strip():
         errors["first_name"] = _("กรุณากรอกชื่อและนามสกุล")
-    user = User(username=username_for(email, fallback="staff"), email=email.strip().lower(),
+    email = email.strip().lower()
+    user = User(username=username_for(email, fallback="staff"), email=email,
                 title_th=title_th,
                 first_name=first_name.strip(), last_name=last_name.strip(), title_en=title_en,
                 first_name_en=first_name_en.strip(), last_name_en=last_name_en.strip(),
@@ -95,7 +99,17 @@ def register_staff(*, school_code: str, national_id_number: str, title_th: str, 
         errors["password"] = " ".join(exc.messages)
     if errors:
         raise ValidationError(errors)
-    user.set_password(password)
+    # Whether the ID or the email already has an account is never told to the caller (anyone
+    # could ask about anyone's ID): the answer is the same, and the account's owner is told by
+    # email instead. The password is hashed either way, so the time taken tells nothing either.
+    hashed = make_password(password)
+    holders = list(User.objects.filter(Q(national_id=number) | Q(email__iexact=email)))
+    if holders:
+        _tell_holders(holders, school)
+        audit.record("staff_registration.duplicate", actor=None, target=None,
+                     organization=school, national_id=national_id.mask(number))
+        return None
+    user.password = hashed
     user.save()
     registration = StaffRegistration.objects.create(
         user=user, school=school, position=position, birth_date=birth_date, from_card=from_card,
@@ -105,6 +119,17 @@ def register_staff(*, school_code: str, national_id_number: str, title_th: str, 
                  organization=school, from_card=from_card,
                  national_id=national_id.mask(number))
     return registration
+
+
+def _tell_holders(holders: list[User], school: Organization) -> None:
+    """Someone registered with the ID or the email of these accounts: each owner with an email
+    is told, with the way back into the account (the caller learns nothing)."""
+    body = render_to_string("accounts/email/staff_duplicate.txt", {
+        "school": school,
+        "reset_url": settings.PORTAL_URL + reverse("password_reset"),
+    })
+    for address in sorted({h.email for h in holders if h.email}):  # one each: not seen together
+        email_after_commit([address], _("มีการลงทะเบียน D-LEP ด้วยข้อมูลของบัญชีคุณ"), body)
 
 
 def verification_token(registration: StaffRegistration) -> str:

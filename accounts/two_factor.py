@@ -26,9 +26,8 @@ from django.utils.translation import gettext as _
 from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
-from . import audit
+from . import audit, tokens
 from .exceptions import NotAllowed
 from .models import Membership, User
 
@@ -181,7 +180,7 @@ def _finish_enrolment(actor, device: TOTPDevice) -> list[str]:
     TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
     codes = _replace_backup_codes(actor)
     # A token issued before enrolment was obtained without a code: it stops working.
-    Token.objects.filter(user=actor).delete()
+    tokens.revoke_all(actor, reason="two_factor_enrol", actor=actor)
     audit.record("user.two_factor_enrol", actor=actor, target=actor)
     return codes
 
@@ -262,10 +261,11 @@ def _remove_devices(actor) -> None:
 # --- API ---------------------------------------------------------------------------------------
 
 
-def check_token_request(user, code) -> None:
+def check_token_request(user, code) -> bool:
     """The API's rule (POST /api/v1/auth/token/): a user with an authenticator sends the current
     code in ``otp``; a user whose role requires two-factor authentication but who has not enrolled
-    gets no token until they enrol on the web; everyone else needs no code."""
+    gets no token until they enrol on the web; everyone else needs no code. True when a code was
+    given and accepted (the token is then marked as issued after the second factor)."""
     state = status(user)
     if state.enrolled:
         if not _clean(code):
@@ -277,9 +277,11 @@ def check_token_request(user, code) -> None:
             verify_or_raise(user, code)
         except ValidationError as e:
             raise ValidationError({"otp": e.messages}, code=e.code) from None
-    elif state.required:
+        return True
+    if state.required:
         raise ValidationError(
             _("บทบาทของบัญชีนี้ต้องใช้การยืนยันตัวตนสองขั้นตอน กรุณาเข้าสู่ระบบทางเว็บ"
               "เพื่อตั้งค่าก่อน จึงจะขอโทเคน API ได้"),
             code="two_factor_setup_required",
         )
+    return False

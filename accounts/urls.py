@@ -29,6 +29,7 @@ urlpatterns = [
     path("two-factor/remove/", security_views.two_factor_remove, name="two_factor_remove"),
     path("two-factor/backup-codes/", security_views.two_factor_backup_codes,
          name="two_factor_backup_codes"),
+    path("api-tokens/", security_views.api_tokens, name="api_tokens"),
     path("orgs/", views.organization_list, name="organization_list"),
     path("orgs/<int:pk>/", views.organization_detail, name="organization_detail"),
     path("accounts/audit/", views.audit_log, name="audit_log"),

@@ -58,9 +58,8 @@ def prepare_logins() -> dict[str, Login]:
     from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
-    from rest_framework.authtoken.models import Token
 
-    from accounts import two_factor
+    from accounts import tokens, two_factor
     from accounts.models import User
 
     logins = {}
@@ -75,7 +74,7 @@ def prepare_logins() -> dict[str, Login]:
                 user=user, name=two_factor.DEVICE_NAME, defaults={"confirmed": True})
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.create()
-        token = Token.objects.get_or_create(user=user)[0].key
+        token = tokens.issue(user=user, second_factor=two_factor.is_required(user))[1]
         logins[role] = Login(role, username, session.session_key, token)
     return logins
 

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -137,7 +137,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
-# Django's four validators with Thai messages (accounts/validators.py).
+# Django's four validators with Thai messages, and common and Thai words and patterns with
+# digits, symbols and look-alikes around them (accounts/validators.py). They check what people
+# choose (forms and services: password change, reset, registration); the demo data's published
+# password is set by devdata without them.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.UserAttributeSimilarityValidator"},
     {
@@ -146,6 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "accounts.validators.CommonPasswordValidator"},
     {"NAME": "accounts.validators.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.GuessablePasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -315,10 +319,29 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="D-LEP <no-reply@dlep.local>")
 
 # --- API ------------------------------------------------------------------------------------------
+# API tokens (django-rest-knox, accounts/tokens.py): only their hash is stored. A token stops
+# working this many hours after it was issued, whatever its use ...
+API_TOKEN_MAX_AGE_HOURS = env.int("API_TOKEN_MAX_AGE_HOURS", default=7 * 24)
+# ... and after this many hours without a request. Also on a password change or reset, a
+# deactivation, a role that requires two-factor authentication, its logout, or its revocation by
+# its owner (page "โทเคน API", /api/v1/auth/tokens/).
+API_TOKEN_IDLE_HOURS = env.int("API_TOKEN_IDLE_HOURS", default=24)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own model is swapped out for accounts.ApiToken: its migrations would only create an
+# empty table of the old layout.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_MAX_AGE_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    # the idle limit is accounts.tokens.TokenAuthentication's (last_used), not a moving expiry
+    "AUTO_REFRESH": False,
+    # last_used is written at most this often per token (seconds)
+    "MIN_REFRESH_INTERVAL": 60,
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous caller gets 401 with "WWW-Authenticate: Token".
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsAuthenticatedWithCurrentPassword"],
@@ -328,6 +351,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # the services' NotAllowed and ValidationError as 403 and 400 with their Thai messages
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # Public registration (staff, school admins) per client address, counted in the cache
+    # (shared in Redis with REDIS_URL): accounts/throttling.py.
+    "DEFAULT_THROTTLE_RATES": {
+        "registration": env("REGISTRATION_THROTTLE_RATE", default="10/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "D-LEP API",
@@ -338,6 +366,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # `check --deploy` checks the deployment (HTTPS, cookies, keys): drf-spectacular's own check
+    # would add the schema's naming notes (enum names, component names) as warnings there. The
+    # schema is generated, and must not fail, in tests/dlep/test_deploy_check.py.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 # --- Security -------------------------------------------------------------------------------------
@@ -350,13 +382,28 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_SAVE_EVERY_REQUEST = env.bool("SESSION_SAVE_EVERY_REQUEST", default=False)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+# HTTPS. The defaults suit `make run` on http://127.0.0.1:8000; a deployment sets the values of
+# .env.example (docs/deploy.md, "HTTPS"), and `manage.py check --deploy` is then clean
+# (tests/dlep/test_deploy_check.py).
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# A reverse proxy terminates TLS and sets X-Forwarded-Proto: a request is secure when it says so.
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain HTTP is answered with a redirect to HTTPS (needs BEHIND_TLS_PROXY behind a proxy, or
+# every request would look plain and redirect for ever) ...
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# ... except the container's healthcheck, which calls http://127.0.0.1:8000/healthz directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS: browsers use HTTPS only for this many seconds (0: no header). includeSubDomains covers the
+# object store's subdomain too (also HTTPS: docs/deploy.md); preload lets the domain's owner
+# submit it to the browsers' preload list.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 
 LOGGING = {
     "version": 1,

@@ -52,6 +52,9 @@ router.register("elearning/reports", elearning_api.UnitReportViewSet, basename="
 
 api_v1 = [
     path("auth/token/", accounts_api.obtain_token, name="token"),
+    path("auth/logout/", accounts_api.logout_token, name="token_logout"),
+    path("auth/tokens/", accounts_api.my_tokens, name="my_tokens"),
+    path("auth/tokens/<uuid:public_id>/", accounts_api.revoke_my_token, name="my_token_revoke"),
     path("me/", accounts_api.me, name="me"),
     path("", include(router.urls)),
 ]

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from accounts import national_id, scoping, staff_registration
 from accounts.models import StaffRegistration
 from accounts.scoping import Access
+from accounts.throttling import AddressThrottle, Throttled
 
 from . import services
 from .models import MoveRequest, MoveStatus
@@ -56,17 +57,31 @@ class StaffRegistrationSerializer(serializers.ModelSerializer):
         return national_id.mask(registration.user.national_id)
 
 
+class StaffRegistrationReceiptSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 class StaffRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,
                                viewsets.GenericViewSet):
     """Staff registrations: anyone may register (then verify the email by the link sent);
     school admins (and above) list the pending ones in their schools, approve or reject."""
 
     serializer_class = StaffRegistrationSerializer
+    # Public registration: REST_FRAMEWORK's DEFAULT_THROTTLE_RATES["registration"] per address.
+    throttle_scope = "registration"
 
     def get_permissions(self):
         if self.action == "create":
             return [AllowAny()]
         return super().get_permissions()
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [AddressThrottle()]
+        return super().get_throttles()
+
+    def throttled(self, request, wait):
+        raise Throttled(wait)
 
     def get_queryset(self):
         return staff_registration.pending_for(self.request.user)
@@ -78,17 +93,20 @@ class StaffRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,
         return registration
 
     @extend_schema(request=StaffRegistrationCreateSerializer,
-                   responses={201: StaffRegistrationSerializer})
+                   responses={202: StaffRegistrationReceiptSerializer}, auth=[])
     def create(self, request, *args, **kwargs):
+        """Register (public). The answer is the same whether or not the national ID or the
+        email already has an account (202, a Thai note to open the email): the owner of an
+        existing account is told by email instead. Limited per address (429)."""
         data = StaffRegistrationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        registration = staff_registration.register_staff(
+        staff_registration.register_staff(
             national_id_number=fields.pop("national_id"),
             **fields,
         )
-        return Response(StaffRegistrationSerializer(registration).data,
-                        status=status.HTTP_201_CREATED)
+        return Response({"detail": staff_registration.RECEIVED_MESSAGE},
+                        status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=StaffRegistrationSerializer)
     @action(detail=True, methods=["post"])

@@ -15,6 +15,11 @@ def _thai_and_fast(settings, tmp_path):
     # requirement is tested with it switched back on (tests/accounts/test_security.py, which
     # also walks every route as an unverified admin).
     settings.TWO_FACTOR_REQUIRED_ROLES = []
+    # Public registration is limited per address (accounts/throttling.py); the test client's
+    # address starts each test with no requests counted.
+    from django.core.cache import cache
+
+    cache.delete("throttle_registration_127.0.0.1")
 
 
 @pytest.fixture

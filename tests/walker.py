@@ -94,7 +94,15 @@ def a_notification(w):
                                        url="/")
 
 
+def an_api_token(w):
+    from accounts import tokens
+
+    return tokens.issue(user=w.a.users["staff"], second_factor=False)[0]
+
+
 SAMPLES: dict[str, Callable[[World], dict]] = {
+    # a side-A user's token: an outsider revoking it gets 404
+    "api:my_token_revoke": lambda w: {"public_id": an_api_token(w).public_id},
     # a side-A user's id with a token that is not theirs: the "link does not work" page
     "password_reset_confirm": lambda w: {
         "uidb64": urlsafe_base64_encode(force_bytes(w.a.users["staff"].pk)), "token": "x-y"

@@ -15,12 +15,19 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import issuing
 from accounts.exceptions import NotAllowed
-from accounts.models import AuditEvent, IssuingJob, JobStatus, Membership, Organization, User
+from accounts.models import (
+    ApiToken,
+    AuditEvent,
+    IssuingJob,
+    JobStatus,
+    Membership,
+    Organization,
+    User,
+)
 from accounts.rules import OrgKind, Role
 from tests.factories import UserFactory, make_org, member
 
@@ -345,7 +352,7 @@ def test_reissuing_invalidates_the_old_password(client, demo):
     first = credentials(issue(admin, demo))
     username = "sch1048010002"
     user = User.objects.get(username=username)
-    Token.objects.create(user=user)
+    ApiToken.objects.create(user=user)
     old = first[username]
     job = issue(admin, demo, reissue_user=user)
     assert job.status == JobStatus.DONE, job.error
@@ -356,7 +363,7 @@ def test_reissuing_invalidates_the_old_password(client, demo):
     assert user.must_change_password
     assert not client.login(username=username, password=old)
     assert client.login(username=username, password=second[username])
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     assert User.objects.filter(username__startswith="sch1048010002").count() == 1
     assert AuditEvent.objects.filter(action="issuing.password_reissue",
                                      target_id=str(user.pk)).count() == 1

@@ -20,11 +20,10 @@ from django.utils import timezone
 from django_otp.oath import hotp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import security, two_factor
-from accounts.models import AuditEvent
+from accounts.models import ApiToken, AuditEvent
 from accounts.rules import Role
 from dlep.celery import app as celery_app
 from tests import walker
@@ -159,7 +158,7 @@ def test_the_api_token_counts_and_is_refused_the_same_way(client, world):
     r = api.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD},
                  format="json")
     assert r.status_code == 429
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     assert login_post(client, user, PASSWORD).status_code == 429  # and the page too
 
 
@@ -406,12 +405,12 @@ def test_the_api_asks_for_the_code_of_those_who_have_one(world, two_factor_on):
 
 def test_enrolling_retires_the_api_token_issued_without_a_code(client, world, two_factor_on):
     teacher = world.a.users[Role.STAFF]
-    old = Token.objects.create(user=teacher)
+    old, _key = ApiToken.objects.create(user=teacher)
     client.force_login(teacher)
     client.get(reverse("two_factor_setup"))
     device = TOTPDevice.objects.get(user=teacher)
     client.post(reverse("two_factor_setup"), {"code": code_for(device)})
-    assert not Token.objects.filter(key=old.key).exists()
+    assert not ApiToken.objects.filter(pk=old.pk).exists()
 
 
 def test_a_role_that_requires_two_factor_applies_within_the_refresh_time(client, world,

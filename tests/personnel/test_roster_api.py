@@ -21,8 +21,9 @@ def test_public_registration_then_scoped_list_and_approval(api, world):
         "school_code": world.a.school.code, "email": "ampai@example.test",
         "password": "Kru-Thai-2569!",
     }, format="json")
-    assert r.status_code == 201, r.content
-    assert r.json()["status"] == RegistrationStatus.EMAIL_UNVERIFIED
+    assert r.status_code == 202, r.content
+    assert "อีเมล" in r.json()["detail"]
+    assert StaffRegistration.objects.get().status == RegistrationStatus.EMAIL_UNVERIFIED
     assert "password" not in r.json()
     registration = pending_registration(world.a)  # another one, verified
     api.force_authenticate(world.b.users[Role.SCHOOL_ADMIN])
