@@ -42,7 +42,7 @@ def replied(world):
 
 
 def test_the_applicants_page_counts_the_assessors_without_naming_them(world):
-    application, rows = replied(world)
+    application, _rows = replied(world)
     page = client_of(application.person.user).get(
         reverse("application_detail", args=[application.pk])).content.decode()
     assert "ผู้ทรงคุณวุฒิตอบรับแล้ว 1 จาก 3 ท่าน" in page
