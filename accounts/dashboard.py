@@ -17,12 +17,15 @@ class PanelItem:
     label: str
     value: str | int = ""
     url: str = ""
+    key: str = ""  # names the item for tests (data-testid)
+    waiting: bool = False  # ``value`` counts items waiting for the user (a queue's badge)
 
 
 @dataclass
 class Panel:
     title: str
     items: list[PanelItem] = field(default_factory=list)
+    key: str = ""
 
 
 PanelFunction = Callable[[object, object], "Panel | None"]  # (user, membership) -> Panel | None

@@ -25,7 +25,7 @@ two output files; the database keeps the hash (the production hasher, PBKDF2) an
 The work runs in a Celery task (``accounts.tasks.issue_credentials`` → :func:`run_job`):
 hashing is deliberately slow (~0.25 s a password), so hundreds of accounts take a while. The
 hashes are computed on all cores in threads (hashlib releases the GIL; a Celery prefork child
-may not start processes) and the progress is written after every batch; then, in one
+may not start processes) and the progress is written as each account is ready; then, in one
 transaction, the accounts are created (the "missing" check repeated under lock) together with
 the documents, so that an account never exists without the slip that carries its password.
 """
@@ -70,8 +70,9 @@ ISSUER_ROLES = frozenset({Role.DLA_ADMIN, Role.PROVINCE_ADMIN, Role.LAO_ADMIN})
 # No 0 O o, 1 l I i, and no capital whose small letter looks the same but smaller (C c, K k…).
 PASSWORD_ALPHABET = "23456789" + "abcdefghjkmnpqrstuvwxyz" + "ABDEFGHJLMNQRTY"
 PASSWORD_LENGTH = 12
-# Progress is written after every batch of hashes (one batch takes about a second on 2 cores).
-HASH_BATCH = 8
+# Progress is written as the accounts are prepared: after every account, or every
+# ``total // PROGRESS_WRITES`` accounts for a big job (at most about that many small UPDATEs).
+PROGRESS_WRITES = 50
 # The issuing page offers organisations down to this many levels below the issuer's own; single
 # schools further down are reached from their organisation page.
 DROPDOWN_DEPTH = 2
@@ -445,14 +446,22 @@ def _plan(actor, job: IssuingJob) -> list[Entry]:
 
 
 def _hash(job: IssuingJob, entries: list[Entry]) -> None:
+    """Hash the one-time passwords on all cores; ``done`` moves as each account is ready (the
+    progress bar of the job's page reads it), not once at the end."""
     workers = max(1, min(os.cpu_count() or 1, 8))
+    step = max(1, len(entries) // PROGRESS_WRITES)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for start in range(0, len(entries), HASH_BATCH):
-            batch = entries[start:start + HASH_BATCH]
-            for entry, hashed in zip(batch, pool.map(make_password, [e.password for e in batch]),
-                                     strict=True):
-                entry.hashed = hashed
-            IssuingJob.objects.filter(pk=job.pk).update(done=start + len(batch))
+        # map() yields in order, each result as soon as it (and those before it) are hashed
+        hashes = pool.map(make_password, [e.password for e in entries])
+        for count, (entry, hashed) in enumerate(zip(entries, hashes, strict=True), start=1):
+            entry.hashed = hashed
+            if count % step == 0 or count == len(entries):
+                record_progress(job.pk, count)
+
+
+def record_progress(job_id: int, done: int) -> None:
+    """The job's page polls this count (``issuing_views.issuing_progress``)."""
+    IssuingJob.objects.filter(pk=job_id).update(done=done)
 
 
 def _still_to_issue(actor, job: IssuingJob, entries: list[Entry]) -> list[Entry]:

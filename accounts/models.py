@@ -268,8 +268,11 @@ class IssuingJob(models.Model):
 
     @property
     def percent(self) -> int:
-        return self.done * 100 // self.total if self.total else (100 if self.status == "done"
-                                                                 else 0)
+        """How far the job is: the accounts prepared out of all of them; 100 only once the job
+        is done (the accounts and the slips are written after the last password)."""
+        if self.status == "done":
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0
 
 
 class RegistrationStatus(models.TextChoices):

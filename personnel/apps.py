@@ -7,6 +7,9 @@ class PersonnelConfig(AppConfig):
     verbose_name = _("ทะเบียนประวัติบุคลากร (ก.พ.7)")
 
     def ready(self):
-        from . import signals
+        from accounts import dashboard
+
+        from . import queues, signals
 
         signals.connect()  # kept rosters and queues follow the person records (core/kept.py)
+        dashboard.register(queues.queues_panel)  # each role's work queues, with their counts

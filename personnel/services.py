@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts import audit, national_id, scoping
 from accounts.exceptions import NotAllowed
 from accounts.models import Membership, Organization
-from accounts.notify import email_after_commit
+from accounts.notify import email_after_commit, notify
 from accounts.rules import OrgKind, Role
 
 from . import rules
@@ -504,7 +504,26 @@ def propose_correction(*, actor, person: Person, changes: dict, reason: str) -> 
     audit.record("person.correction.propose", actor=actor, target=person,
                  organization=person.organization, correction_id=request.pk,
                  fields=sorted(parsed))
+    notify(correction_deciders(person.organization),
+           _("คำขอแก้ไขข้อมูล ก.พ.7 รอพิจารณา: %(name)s") % {"name": person.full_name_th},
+           _("%(name)s ขอแก้ไขข้อมูลในทะเบียน (%(fields)s) เหตุผล: %(reason)s") % {
+               "name": person.full_name_th, "reason": request.reason,
+               "fields": ", ".join(str(Person._meta.get_field(f).verbose_name)
+                                   for f in sorted(parsed))},
+           reverse("corrections"))
     return request
+
+
+def correction_deciders(org: Organization) -> list:
+    """The unit that decides a correction of a record of ``org``: the admins of the nearest
+    unit up the tree that has one (the school's admin; for a record kept at the LAO, or a
+    school without an admin, the LAO's education admin)."""
+    prefixes = [org.path[: i * Organization.steplen] for i in range(1, org.depth + 1)]
+    admins = list(Membership.objects.filter(
+        is_active=True, organization__path__in=prefixes,
+        role__in=[Role.SCHOOL_ADMIN, Role.LAO_ADMIN]).select_related("user", "organization"))
+    nearest = max((m.organization.depth for m in admins), default=None)
+    return [m.user for m in admins if m.organization.depth == nearest]
 
 
 @transaction.atomic
@@ -526,6 +545,13 @@ def decide_correction(*, actor, correction: CorrectionRequest, approve: bool,
     audit.record("person.correction.decide", actor=actor, target=correction.person,
                  organization=correction.person.organization, correction_id=correction.pk,
                  approved=approve, reason=correction.decision_reason)
+    person = correction.person
+    notify([u for u in {person.user, correction.proposed_by} if u is not None],
+           _("คำขอแก้ไขข้อมูล ก.พ.7 ได้รับอนุมัติแล้ว") if approve
+           else _("คำขอแก้ไขข้อมูล ก.พ.7 ไม่ได้รับอนุมัติ"),
+           _("ทะเบียนของท่านแก้ไขตามที่ขอแล้ว") if approve
+           else _("เหตุผล: %(reason)s") % {"reason": correction.decision_reason},
+           reverse("person_detail", args=[person.pk]))
     return correction
 
 

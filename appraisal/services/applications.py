@@ -41,7 +41,7 @@ from appraisal.models import (
     QualificationCheck,
     SubjectArea,
 )
-from appraisal.services import checks
+from appraisal.services import applicant_notices, checks
 from appraisal.services.common import delete_after_commit, require_pdf, user_or_none
 from personnel.choices import PersonStatus
 from personnel.models import MoveRequest, MoveStatus, Person, StatusChange
@@ -101,6 +101,7 @@ def _event(application: Application, action: str, from_state: str, *, actor, rea
     audit.record(f"appraisal.application.{action}", actor=actor, target=application,
                  organization=application.organization, round_no=application.round_no,
                  state=application.state, reason=reason, **data)
+    applicant_notices.tell_applicant(application, action, data)
 
 
 def _url(application: Application) -> str:
@@ -372,6 +373,7 @@ def record_check(*, actor, check: QualificationCheck, level: str, passed: bool, 
         raise ValidationError(_("รอเจ้าหน้าที่ตรวจสอบรายการนี้ก่อน"))
     if upload is not None:
         require_pdf(upload, "upload")
+    was_done = _level_done(application, level)
     file_field = getattr(check, f"{level}_file")
     old_file = file_field.name if upload is not None else ""
     setattr(check, f"{level}_passed", bool(passed))
@@ -390,22 +392,36 @@ def record_check(*, actor, check: QualificationCheck, level: str, passed: bool, 
         delete_after_commit(file_field.storage, old_file)
     _event(application, ApplicationAction.CHECKED, application.state, actor=actor,
            kind=check.kind, level=level, passed=bool(passed))
-    if level == "officer":
-        notify(_members(application.office, {Role.GROUP_HEAD}, up_to_kinds={OrgKind.PROVINCE}),
-               _("รอหัวหน้ากลุ่มตรวจสอบ: %(name)s") % {"name": application.person.full_name_th},
-               _("เจ้าหน้าที่บันทึกผลการตรวจสอบ “%(check)s” แล้ว") % {
-                   "check": check.get_kind_display()},
-               _url(application), email=False)
-    elif _all_checked(application):
-        notify(_members(application.office, {Role.LAO_ADMIN}),
-               _("คำขอพร้อมให้ผู้อำนวยการรับรอง: %(name)s") % {
-                   "name": application.person.full_name_th},
-               _("ตรวจสอบคุณสมบัติครบทุกรายการแล้ว"), _url(application))
+    # One notice a request and step, when the level's last check is recorded (not one per
+    # check: five checks of a few requests made the group head's bell ring 19 times).
+    if not was_done and _level_done(application, level):
+        if level == "officer":
+            notify(_members(application.office, {Role.GROUP_HEAD},
+                            up_to_kinds={OrgKind.PROVINCE}),
+                   _("รอหัวหน้ากลุ่มตรวจสอบ: %(name)s") % {
+                       "name": application.person.full_name_th},
+                   _("เจ้าหน้าที่บันทึกผลการตรวจสอบคุณสมบัติครบทุกรายการแล้ว"),
+                   _url(application), email=False)
+        elif _all_checked(application):
+            notify(_members(application.office, {Role.LAO_ADMIN}),
+                   _("คำขอพร้อมให้ผู้อำนวยการรับรอง: %(name)s") % {
+                       "name": application.person.full_name_th},
+                   _("ตรวจสอบคุณสมบัติครบทุกรายการแล้ว"), _url(application))
+            applicant_notices.tell_applicant(application, ApplicationAction.CHECKED, {},
+                                             once=False)
     return check
 
 
 def current_checks(application: Application):
     return application.checks.filter(round_no=application.round_no).order_by("pk")
+
+
+def _level_done(application: Application, level: str) -> bool:
+    """Every check of the round has this level's verdict (and, for the head's, the officer's)."""
+    rows = current_checks(application).values_list("officer_passed", "head_passed")
+    return bool(rows) and all(
+        officer is not None and (level == "officer" or head is not None)
+        for officer, head in rows)
 
 
 def _all_checked(application: Application) -> bool:

@@ -93,7 +93,7 @@ from appraisal.models import (
     Invitation,
 )
 from appraisal.rules.conflicts import normalize, recent, school_periods
-from appraisal.services import commitments
+from appraisal.services import applicant_notices, commitments
 from appraisal.services.common import user_or_none
 from appraisal.services.draw_record import (  # noqa: F401  (the draw's public names)
     Verification,
@@ -154,6 +154,7 @@ def event(application: Application, action: str, from_state: str, *, actor, reas
     audit.record(f"appraisal.application.{action}", actor=actor, target=application,
                  organization=application.organization, state=application.state,
                  reason=reason, **data)
+    applicant_notices.tell_applicant(application, action, data)
 
 
 def office_people(application: Application):

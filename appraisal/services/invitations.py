@@ -160,10 +160,20 @@ def accept_invitation(invitation: Invitation, *, actor, attested: bool = False) 
         application.state = ApplicationState.ASSESSORS_COMPLETE
         application.save(update_fields=["state", "updated_at"])
         draws.event(application, ApplicationAction.ASSESSORS_COMPLETE, before, actor=None)
+        # one notice for the office: this acceptance and the complete panel together
         notify(draws.office_people(application),
                _("ได้กรรมการประเมินครบ 3 คน: %(name)s") % {
                    "name": application.person.full_name_th},
-               _("กรรมการทั้ง 3 คนตอบรับแล้ว อยู่ระหว่างการประเมิน"),
+               _("กรรมการคนที่ %(seat)d ตอบรับแล้ว กรรมการทั้ง 3 คนตอบรับแล้ว "
+                 "อยู่ระหว่างการประเมิน") % {"seat": invitation.seat},
+               draws.application_url(application), email=False)
+    else:
+        notify(draws.office_people(application),
+               _("กรรมการคนที่ %(seat)d ของ %(name)s: %(state)s") % {
+                   "seat": invitation.seat, "name": application.person.full_name_th,
+                   "state": invitation.get_state_display()},
+               _("%(expert)s ตอบรับแล้ว (ตอบรับแล้ว %(n)d จาก 3 คน)") % {
+                   "expert": invitation.expert.full_name_th, "n": accepted},
                draws.application_url(application), email=False)
     return invitation
 
@@ -201,19 +211,19 @@ def decline_invitation(invitation: Invitation, *, actor, reason: str,
     _reply_event(application, invitation, actor, reason_given=True, decline_kind=kind,
                  conflict_kind=conflict_kind or "",
                  declaration=declared.pk if declared else None)
-    if conflict:
-        notify(draws.office_people(application),
-               _("กรรมการปฏิเสธเพราะมีส่วนได้เสีย: %(name)s") % {
-                   "name": application.person.full_name_th},
-               _("%(expert)s ปฏิเสธการเป็นกรรมการคนที่ %(seat)d ของ %(name)s เพราะมีส่วนได้เสีย "
-                 "(%(kind)s): %(reason)s ความสัมพันธ์นี้บันทึกไว้ในบัญชีรายชื่อแล้ว "
-                 "การสุ่มครั้งต่อไปจะไม่สุ่มผู้ทรงคุณวุฒิท่านนี้ให้ผู้ขอรายนี้อีก") % {
-                   "expert": invitation.expert.full_name_th, "seat": invitation.seat,
-                   "name": application.person.full_name_th,
-                   "kind": ConflictKind(conflict_kind).label, "reason": reason},
-               draws.application_url(application), email=True)
-    _freed(application, invitation, _("%(expert)s ปฏิเสธคำเชิญ: %(reason)s") % {
-        "expert": invitation.expert.full_name_th, "reason": reason})
+    if conflict:  # one notice (bell and email): the conflict declared, and the seat refilled
+        _freed(application, invitation, _(
+            "%(expert)s ปฏิเสธการเป็นกรรมการคนที่ %(seat)d ของ %(name)s เพราะมีส่วนได้เสีย "
+            "(%(kind)s): %(reason)s ความสัมพันธ์นี้บันทึกไว้ในบัญชีรายชื่อแล้ว "
+            "การสุ่มครั้งต่อไปจะไม่สุ่มผู้ทรงคุณวุฒิท่านนี้ให้ผู้ขอรายนี้อีก") % {
+                "expert": invitation.expert.full_name_th, "seat": invitation.seat,
+                "name": application.person.full_name_th,
+                "kind": ConflictKind(conflict_kind).label, "reason": reason},
+            subject=_("กรรมการปฏิเสธเพราะมีส่วนได้เสีย: %(name)s") % {
+                "name": application.person.full_name_th}, email=True)
+    else:
+        _freed(application, invitation, _("%(expert)s ปฏิเสธคำเชิญ: %(reason)s") % {
+            "expert": invitation.expert.full_name_th, "reason": reason})
     return invitation
 
 
@@ -257,17 +267,20 @@ def cancel_invitation(invitation: Invitation, *, actor, reason: str) -> Invitati
     return invitation
 
 
-def _freed(application: Application, invitation: Invitation, why: str) -> None:
-    """A seat is free again: draw it again under the same rules, and tell the office."""
+def _freed(application: Application, invitation: Invitation, why: str, *,
+           subject: str | None = None, email: bool | None = None) -> None:
+    """A seat is free again: draw it again under the same rules, and tell the office in one
+    notice what happened to the invitation (declined, timed out, cancelled) and to the seat."""
     refill = draws.draw_assessors(application, actor=None,
                                   trigger=f"refill:{invitation.state}:{invitation.pk}")
     notify(draws.office_people(application),
-           _("กรรมการคนที่ %(seat)d ของ %(name)s: %(state)s") % {
+           subject or _("กรรมการคนที่ %(seat)d ของ %(name)s: %(state)s") % {
                "seat": invitation.seat, "name": application.person.full_name_th,
                "state": invitation.get_state_display()},
            why + "\n" + (_("ระบบสุ่มกรรมการแทนแล้ว") if refill.picks
                          else draws.short_pool_message(refill)),
-           draws.application_url(application), email=not refill.picks)
+           draws.application_url(application),
+           email=(not refill.picks) if email is None else email)
 
 
 @transaction.atomic
@@ -287,6 +300,12 @@ def expire_invitation(invitation: Invitation, *, now=None) -> bool:
                "name": application.person.full_name_th}, reverse("assessor_queue"), email=False)
     if application.state == ApplicationState.PANEL_APPROVED:
         _freed(application, invitation, _("หมดเวลาตอบรับ"))
+    else:  # nothing to refill at this step; the office still hears of it
+        notify(draws.office_people(application),
+               _("กรรมการคนที่ %(seat)d ของ %(name)s: %(state)s") % {
+                   "seat": invitation.seat, "name": application.person.full_name_th,
+                   "state": invitation.get_state_display()},
+               _("หมดเวลาตอบรับ"), draws.application_url(application), email=False)
     return True
 
 

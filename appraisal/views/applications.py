@@ -22,7 +22,7 @@ from accounts import scoping
 from accounts.exceptions import NotAllowed
 from accounts.models import Organization
 from accounts.rules import OrgKind, Role
-from appraisal import rules, selectors
+from appraisal import history, rules, selectors
 from appraisal.choices import ApplicationState, CheckKind, EvidenceSlot
 from appraisal.forms.applications import (
     ApplicationForm,
@@ -144,7 +144,7 @@ def application_detail(request, pk):
         "snapshot": application.snapshot or checks.applicant_snapshot(person, application),
         "preview": preview, "current_checks": current,
         "earlier_rounds": sorted(rounds.items(), reverse=True),
-        "events": application.events.all(),
+        "events": history.history_for(request.user, application),
         "check_form": CheckForm(), "reason_form": ReasonForm(), "certify_form": CertifyForm(),
         "transfer_date": services.transfer_date(application),
         "slots": EvidenceSlot,

@@ -241,6 +241,33 @@ def test_a_job_creates_the_accounts_with_hashed_one_time_passwords(world):
     assert not any(p in str(e.data) for e in AuditEvent.objects.all() for p in issued.values())
 
 
+def test_the_job_records_its_progress_as_the_accounts_are_prepared(world, monkeypatch):
+    """Issue 17 item 13: the count the page polls moves account by account, and the page's
+    percentage stays below 100 until the accounts and the slips are written."""
+    lao2 = make_org(world.a.district, OrgKind.LAO, "อบต. ใหม่ MARKER-A")
+    for n in range(5):
+        make_org(lao2, OrgKind.SCHOOL, f"โรงเรียนใหม่ {n} MARKER-A")
+    job = issuing.start_issuing(actor=world.dla_admin, organization=world.a.province)
+    seen = []
+    record = issuing.record_progress
+
+    def watch(job_id, done):
+        record(job_id, done)
+        polled = IssuingJob.objects.get(pk=job_id)  # what the progress endpoint would read
+        seen.append((polled.done, polled.total, polled.status, polled.percent))
+
+    monkeypatch.setattr(issuing, "record_progress", watch)
+    job = run(job)
+    assert job.total == job.done == 7  # the new LAO, its five schools, school MARKER-A's LAO
+    assert [done for done, *_ in seen] == list(range(1, 8))
+    assert all(status == JobStatus.RUNNING and total == 7 for _, total, status, _ in seen)
+    percents = [p for *_, p in seen]
+    assert percents == sorted(percents)
+    assert 0 < percents[0] < 50
+    assert percents[-1] == 99
+    assert job.percent == 100
+
+
 def test_a_finished_job_run_again_does_nothing(world):
     job = issue(world.dla_admin, world.a.province)
     users, pdf = User.objects.count(), job.pdf.name
