@@ -30,7 +30,8 @@ run: $(VENV)/.installed-run
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A dlep worker --beat --schedule=var/celerybeat-schedule --loglevel=INFO --concurrency=2 & \
 	MALLOC_ARENA_MAX=2 $(BIN)/gunicorn dlep.asgi:application --worker-class uvicorn_worker.UvicornWorker \
-	  --bind $(HOST):$(PORT) --workers 2 --timeout 60 --access-logfile - ; \
+	  --bind $(HOST):$(PORT) --workers 2 --timeout 60 --access-logfile - \
+	  --logger-class core.gunicorn_logging.MaskingLogger ; \
 	wait
 
 test: $(VENV)/.installed-dev
