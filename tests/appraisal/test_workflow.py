@@ -341,7 +341,7 @@ def test_a_certified_request_moves_on_as_the_services_move_it(world, certified):
     service's own tests run it too), including the step back when an invitation is cancelled;
     a step back any further is refused."""
     rows = Application.objects.filter(pk=certified.pk)
-    S = ApplicationState
+    S = ApplicationState  # noqa: N806 - short, as in a table
     for state in (S.PANEL_APPROVED, S.ASSESSORS_COMPLETE, S.PANEL_APPROVED, S.ASSESSORS_COMPLETE,
                   S.ASSESSED, S.RESULT_APPROVED, S.NOTIFIED, S.APPOINTED):
         rows.update(state=state)
