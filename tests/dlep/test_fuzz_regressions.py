@@ -86,6 +86,18 @@ def test_nul_and_control_characters_are_refused_in_thai_and_not_stored(client, w
     assert r.json()["place"] == [THAI_REFUSAL]
 
 
+@pytest.mark.parametrize("path", ["/api/v1/people/?q=%00", "/api/v1/elearning/courses/?q=a%01",
+                                  "/api/v1/organizations/?q=%00", "/personnel/?q=%1F",
+                                  "/register/schools/?q=%00", "/api/v1/people/?%00=1"])
+def test_a_nul_in_a_query_string_is_a_thai_400(client, world, path):
+    """Views that read their filters straight from the query string (a NUL in a PostgreSQL
+    query is a 500)."""
+    client.force_login(world.a.users[Role.PROVINCE_ADMIN])
+    r = client.get(path)
+    assert r.status_code == 400
+    assert THAI_REFUSAL in r.content.decode()
+
+
 def test_multi_line_texts_keep_tabs_and_line_breaks(client, world, item):
     client.force_login(secretary(world.a))
     text = "บรรทัดแรก\r\nบรรทัดสอง\n\tย่อหน้า"

@@ -9,7 +9,7 @@ and made again from the migrations and seed_demo: the fuzzer writes into it. The
 made here, as a user's device would have them after the second factor (the province admin's
 role requires one: a token is only issued with the code, accounts.api.obtain_token).
 
-    python -m tests.fuzz [--seconds 75] [--keep-database]
+    python -m tests.fuzz [--seconds 75] [--keep-database] [--seed 18]
 
 Prints the run's figures (duration, requests, 5xx) from the web server's access log, and exits
 non-zero on any 5xx or when schemathesis fails.
@@ -105,6 +105,8 @@ def main(argv=None) -> int:
     parser.add_argument("--keep-database", action="store_true",
                         help="reuse the database as the last run left it (no new seed)")
     parser.add_argument("--workers", default="2", help="schemathesis' concurrent workers")
+    parser.add_argument("--seed", default="18",
+                        help="schemathesis' seed (CI's runs are reproducible; vary it to explore)")
     args = parser.parse_args(argv)
 
     database = os.environ.get("FUZZ_DATABASE_URL", DEFAULT_DATABASE)
@@ -147,7 +149,7 @@ def main(argv=None) -> int:
                 "--url", f"{base}", "--header", f"Authorization: Token {tokens[role]}",
                 "--checks", "not_a_server_error", "--max-time", str(args.seconds),
                 "--workers", args.workers, "--request-timeout", "30",
-                "--suppress-health-check", "all", "--seed", "18",
+                "--suppress-health-check", "all", "--seed", args.seed,
                 "--report", "junit", "--report-junit-path", str(scratch / f"{role}.xml"),
             ], env=env, cwd=scratch, check=False)  # its .schemathesis/ cache goes to var/fuzz
             failed = failed or result.returncode != 0
