@@ -361,8 +361,8 @@ if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Every line goes through one handler that masks national ID numbers (core/logmask.py): Django's
-# own "django" and "django.server" loggers (a 404's path, runserver's request lines) are sent to
-# it instead of Django's default handlers. The web server's access log: core/gunicorn_logging.py.
+# own "django" and "django.server" loggers (a 404's path, runserver's request lines) lose Django's
+# default handlers and pass their lines on to it. The web server's access log: core/gunicorn_logging.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -370,8 +370,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_national_ids"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # django-axes tells every successful login at INFO; failures and lockouts are warnings.
         "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
         # fontTools logs every font subset at INFO while PDFs are written
