@@ -362,7 +362,8 @@ if BEHIND_TLS_PROXY:
 
 # Every line goes through one handler that masks national ID numbers (core/logmask.py): Django's
 # own "django" and "django.server" loggers (a 404's path, runserver's request lines) lose Django's
-# default handlers and pass their lines on to it. The web server's access log: core/gunicorn_logging.py.
+# default handlers and pass their lines on to it. The web server's access log:
+# core/gunicorn_logging.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
