@@ -69,6 +69,7 @@ EXPOSE 8000
 # docker-compose.yml runs the worker and beat from this same image with other commands.
 # --worker-tmp-dir: gunicorn's heartbeat files on tmpfs rather than the overlay disk.
 # --graceful-timeout: how long a restart (or --max-requests) lets running requests finish.
+# --logger-class: national ID numbers masked in the access and error logs (core/logmask.py).
 CMD ["gunicorn", "dlep.asgi:application", \
      "--worker-class", "uvicorn_worker.UvicornWorker", \
      "--bind", "0.0.0.0:8000", \
@@ -77,4 +78,5 @@ CMD ["gunicorn", "dlep.asgi:application", \
      "--graceful-timeout", "120", \
      "--max-requests", "1000", \
      "--max-requests-jitter", "100", \
-     "--access-logfile", "-"]
+     "--access-logfile", "-", \
+     "--logger-class", "core.gunicorn_logging.MaskingLogger"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
+from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -20,3 +21,14 @@ def exception_handler(exc, context):
         # DRF's own mapping of PermissionDenied drops the message; the Thai reason stays here
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+class Router(DefaultRouter):
+    """The API's router: a record's id in a path is a number (``<int:pk>``), so an id that is
+    not one answers 404 from the URL resolver instead of reaching a lookup that fails on it (a
+    500 where a view or a service reads the id itself). A viewset keyed by something else says
+    so with its own ``lookup_value_converter``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, use_regex_path=False, **kwargs)
+        self._default_value_pattern = "int"

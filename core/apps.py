@@ -7,3 +7,9 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "D-LEP core"
+
+    def ready(self):
+        # no NUL or control character in any form's or serializer's text (core/textinput.py)
+        from core import textinput
+
+        textinput.install()

@@ -26,6 +26,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from core.textinput import printable
+
 __all__ = ["FONT_FALLBACK", "FONT_NAME", "FONT_SIZE_PT", "THAI_DIGITS", "digits", "document",
            "garuda_placeholder", "page_break", "paragraph", "run", "table", "to_bytes"]
 
@@ -111,7 +113,7 @@ def document(*, margins_cm: tuple[float, float, float, float] = (3.0, 2.5, 2.0, 
 def run(paragraph_, text: str, *, bold: bool = False, size: float | None = None):
     """A run of text; bold and size set for Thai too (Word keeps a complex script's weight and
     size apart: w:bCs, w:szCs)."""
-    result = paragraph_.add_run(text)
+    result = paragraph_.add_run(printable(str(text)))
     rpr = result._r.get_or_add_rPr()
     if bold:
         result.bold = True

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ThaiFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # a Thai 400 for a NUL or a control character in the query string (core/textinput.py)
+    "core.middleware.QueryTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -405,12 +407,19 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 
+# Every line goes through one handler that masks national ID numbers (core/logmask.py): Django's
+# own "django" and "django.server" loggers (a 404's path, runserver's request lines) lose Django's
+# default handlers and pass their lines on to it. The web server's access log:
+# core/gunicorn_logging.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_national_ids": {"()": "core.logmask.MaskNationalIds"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_national_ids"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # django-axes tells every successful login at INFO; failures and lockouts are warnings.
         "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
         # fontTools logs every font subset at INFO while PDFs are written

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from accounts import issuing_api, registration_api
@@ -10,13 +9,14 @@ from appraisal.api import assessment as assessment_api
 from appraisal.api import experts as experts_api
 from appraisal.api import pa as pa_api
 from committees import api as committees_api
+from core.api import Router
 from elearning import api as elearning_api
 from personnel import api as personnel_api
 from personnel import roster_api
 
 from . import health
 
-router = DefaultRouter(use_regex_path=False)
+router = Router()  # ids are numbers: <int:pk>
 router.include_format_suffixes = False
 router.register("organizations", accounts_api.OrganizationViewSet, basename="organization")
 router.register("people", personnel_api.PersonViewSet, basename="person")

@@ -17,6 +17,7 @@ from accounts.models import Organization
 from core import kept
 from core.html import table_rows
 from core.paging import CountedPaginator
+from core.search import private_search, search_params
 
 from . import imports, presenters, sections, selectors, services
 from .choices import AcademicStanding, PersonStatus, PositionType
@@ -33,9 +34,10 @@ ROSTER_FIELDS = ("pk", "title_th", "first_name", "last_name", "national_id", "po
 
 
 def filtered_roster(request):
-    """The roster's filters from the query string (the page and its Excel export share them):
-    the form, the unit (404 outside the user's reach) and the people."""
-    form = RosterFilterForm(request.GET or None)
+    """The roster's filters from the query string (the page and its Excel export share them;
+    the search words come from their token, core/search.py): the form, the unit (404 outside
+    the user's reach) and the people."""
+    form = RosterFilterForm(search_params(request) or None)
     filters = form.cleaned_data if form.is_valid() else {}
     org = None
     if filters.get("organization"):
@@ -49,6 +51,7 @@ def filtered_roster(request):
 
 
 @login_required
+@private_search
 def roster(request):
     form, org, people = filtered_roster(request)
     # The rows are kept between visits until a person or a unit of the province changes

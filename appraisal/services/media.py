@@ -6,7 +6,9 @@ of ``core.objectstore``: PyAV and pypdf read what they need with ``GET Range`` r
 a copy of the whole file). It tells the media kind and MIME type from the magic bytes
 (``filetype``), then reads the file with the library for that kind:
 
-* PDF (pypdf): page count and page sizes in millimetres; an encrypted or broken file is refused;
+* PDF (pypdf): page count and page sizes in millimetres; an encrypted or broken file is refused,
+  and so is one with anything but whitespace after its last ``%%EOF`` (a polyglot: a ZIP or a
+  script appended to a PDF opens as both); only the file's tail is read for that;
 * video (PyAV, which ships its own FFmpeg): the duration, and that the file really decodes. Every
   packet of the video stream is demuxed (cheap: no decoding), which finds a file cut short or
   damaged in the middle; the first frame and the last group of pictures are decoded. A 60-minute
@@ -196,6 +198,14 @@ def inspect(source) -> MediaInfo:
 
 # --- PDF ------------------------------------------------------------------------------------------
 
+# How much of a PDF's end is read to find its last end-of-file marker. An incremental update ends
+# with a %%EOF of its own, so the last marker is at the very end of a sound file, followed at most
+# by a newline or a few bytes of padding.
+PDF_TAIL_BYTES = 64 * 1024
+PDF_EOF = b"%%EOF"
+# PDF 32000-1 §7.2.2: the white-space characters (NUL, HT, LF, FF, CR, SP)
+PDF_WHITESPACE = b"\x00\t\n\x0c\r "
+
 def _inspect_pdf(source: Source, info: MediaInfo) -> None:
     from pypdf import PdfReader
 
@@ -222,9 +232,28 @@ def _inspect_pdf(source: Source, info: MediaInfo) -> None:
     if not sizes:
         info.problem = _("ไฟล์ PDF ไม่มีหน้าเอกสาร")
         return
+    if _pdf_has_trailing_data(source):
+        info.problem = _("ไฟล์ PDF มีข้อมูลอื่นต่อท้ายหลังจุดสิ้นสุดของเอกสาร (อาจเป็นไฟล์ชนิดอื่นแฝงมา) "
+                         "กรุณาบันทึกเป็นไฟล์ PDF ใหม่แล้วอัปโหลดอีกครั้ง")
+        info.details["trailing_data"] = True
+        return
     info.pages = len(sizes)
     info.page_sizes_mm = sizes
     info.details["pdf_version"] = version
+
+
+def _pdf_has_trailing_data(source: Source) -> bool:
+    """Whether anything but whitespace follows the file's last ``%%EOF``; only the last
+    ``PDF_TAIL_BYTES`` are read (one ranged request in the object store). A tail without any
+    marker means that more than the tail was appended (pypdf, lenient, still opens such a file)."""
+    size = source.size
+    with source.open(buffer_size=PDF_TAIL_BYTES) as f:
+        f.seek(max(0, size - PDF_TAIL_BYTES))
+        tail = f.read(PDF_TAIL_BYTES)
+    end = tail.rfind(PDF_EOF)
+    if end < 0:
+        return True
+    return bool(tail[end + len(PDF_EOF):].strip(PDF_WHITESPACE))
 
 
 def _page_size_mm(page) -> tuple[float, float]:

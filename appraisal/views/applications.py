@@ -36,6 +36,7 @@ from appraisal.services import applications as services
 from appraisal.services import checks
 from core import kept
 from core.html import table_rows
+from core.search import private_search, search_params
 from core.templatetags.thai import thai_date
 from core.views import show_errors
 from personnel.choices import AcademicStanding
@@ -229,7 +230,7 @@ def check_file(request, pk, check_pk, level):
 
 
 def _queue(request):
-    form = QueueFilterForm(request.GET or None)
+    form = QueueFilterForm(search_params(request) or None)
     filters = form.cleaned_data if form.is_valid() else {}
     return form, selectors.office_queue(request.user, state=filters.get("state") or None,
                                         q=filters.get("q", ""))
@@ -286,6 +287,7 @@ def _mark(check) -> str:
 
 
 @login_required
+@private_search
 def office_queue(request):
     """The office's list with the ✓/✗ grid of the checks (seed 004 step 7)."""
     reach = scoping.reach(request.user, scoping.Access.WORK)

@@ -28,6 +28,7 @@ from appraisal.forms.assessment import (
 )
 from appraisal.models import ConflictDeclaration, Expert
 from appraisal.services import conflicts, experts
+from core.search import private_search, search_params
 from core.views import not_found, show_errors
 from personnel.choices import AcademicStanding
 
@@ -41,11 +42,12 @@ def _require_manager(user) -> None:
 
 
 @login_required
+@private_search
 def expert_list(request):
     """The registry as its keeper sees it: by default every expert the draw may use, from every
     province (the draw pools them all); the records of other keepers are read only."""
     _require_manager(request.user)
-    form = ExpertFilterForm(request.GET or None)
+    form = ExpertFilterForm(search_params(request) or None)
     filters = form.cleaned_data if form.is_valid() else {}
     pool = filters.get("scope") != ExpertFilterForm.MINE
     qs = selectors.expert_list(request.user, q=filters.get("q", ""),

@@ -30,6 +30,18 @@ def pdf_bytes(pages: int = 1, *, size: str | tuple[float, float] = "A4",
     return bytes(pdf.output())
 
 
+def padded_pdf_bytes(pages: int, padding: bytes) -> bytes:
+    """A sound PDF made large by an embedded file of ``padding`` (stored uncompressed), rather
+    than by bytes appended after its end, which the evidence check refuses."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(pages))))
+    writer.add_attachment("padding.bin", padding)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def encrypted_pdf_bytes(password: str = "secret") -> bytes:  # noqa: S107
     from pypdf import PdfReader, PdfWriter
 

@@ -21,7 +21,12 @@ from appraisal.choices import EvidenceSlot, FileState
 from appraisal.models import EvidenceFile, Upload
 from appraisal.services import direct_uploads, media
 from core import objectstore
-from tests.appraisal.media_factory import make_application, pdf_bytes, video_bytes
+from tests.appraisal.media_factory import (
+    make_application,
+    padded_pdf_bytes,
+    pdf_bytes,
+    video_bytes,
+)
 
 MB = 1024 * 1024
 
@@ -80,7 +85,7 @@ def noise(n: int) -> bytes:
 def test_a_file_goes_to_the_store_in_parts_resumes_after_a_break_and_is_checked(
         s3, small_parts, application, teacher, world, eager,
         django_capture_on_commit_callbacks):
-    data = pdf_bytes(3) + b"%" + noise(12 * MB)  # a PDF, three parts of 5, 5 and 2 MB
+    data = padded_pdf_bytes(3, noise(12 * MB))  # a PDF, three parts of 5, 5 and 2 MB
     r = create(teacher, application, data)
     assert r.status_code == 201, r.content
     upload = r.json()

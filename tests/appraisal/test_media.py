@@ -258,3 +258,71 @@ def test_clamav_stream_limit_is_recorded_not_rejected(tmp_path, settings):
     info = inspect_bytes(tmp_path, pdf_bytes(1), "large.pdf")
     assert info.problem is None
     assert info.details["virus_scan"] == "too_large_for_scanner"
+
+
+# --- PDF polyglots: data after the last %%EOF ---------------------------------------------------
+
+def _zip_bytes() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("run.sh", "echo hello\n" * 50)
+    return out.getvalue()
+
+
+def _incrementally_updated_pdf() -> bytes:
+    """A PDF with an incremental update appended by pypdf: two %%EOF markers."""
+    import io
+
+    from pypdf import PdfWriter
+
+    original = pdf_bytes(2)
+    writer = PdfWriter(io.BytesIO(original), incremental=True)
+    writer.add_metadata({"/Title": "updated"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_with_a_zip_appended_is_refused(tmp_path):
+    polyglot = inspect_bytes(tmp_path, pdf_bytes(2) + _zip_bytes(), "polyglot.pdf")
+    assert polyglot.media_kind == MediaKind.PDF
+    assert "ต่อท้าย" in polyglot.problem
+    assert "ต่อท้าย" in file_reason(EvidenceSlot.LESSON_PLAN, polyglot)
+    # a few bytes of text after the end are refused too
+    assert inspect_bytes(tmp_path, pdf_bytes(1) + b"\n<script>", "script.pdf").problem
+    # more appended than the tail that is read: no marker in the tail at all
+    big = inspect_bytes(tmp_path, pdf_bytes(1) + b"PK" + b"x" * (media.PDF_TAIL_BYTES + 10),
+                        "big.pdf")
+    assert "ต่อท้าย" in big.problem
+
+
+def test_trailing_whitespace_and_incremental_updates_pass(tmp_path):
+    padded = inspect_bytes(tmp_path, pdf_bytes(2) + b"\r\n \n\x00\x00\n", "padded.pdf")
+    assert (padded.problem, padded.pages) == (None, 2)
+    data = _incrementally_updated_pdf()
+    assert data.count(b"%%EOF") >= 2
+    updated = inspect_bytes(tmp_path, data, "updated.pdf")
+    assert (updated.problem, updated.pages) == (None, 2)
+
+
+def test_the_trailing_data_check_reads_only_the_tail(tmp_path):
+    """An object-store source is read through ranges: the check seeks to the tail instead of
+    reading the whole file (here a source whose reads are counted)."""
+    import io
+
+    data = b"%PDF-1.4\n" + b"0" * (3 * media.PDF_TAIL_BYTES) + b"\n%%EOF\n"
+    reads = []
+
+    class Counting(io.BytesIO):
+        def read(self, n=-1):
+            chunk = super().read(n)
+            reads.append((self.tell() - len(chunk), len(chunk)))
+            return chunk
+
+    source = media.Source(opener=lambda: Counting(data), size=len(data))
+    assert media._pdf_has_trailing_data(source) is False
+    assert sum(n for _, n in reads) <= media.PDF_TAIL_BYTES
+    assert reads[0][0] == len(data) - media.PDF_TAIL_BYTES

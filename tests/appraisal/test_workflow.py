@@ -319,6 +319,38 @@ def test_after_certification_the_database_refuses_every_change(world, certified)
     Application.objects.filter(pk=certified.pk).update(updated_at=timezone.now())
 
 
+
+@pytest.mark.django_db(transaction=True)
+def test_raw_sql_cannot_move_a_certified_request_back(world, certified):
+    """Migration 0010: the state of a certified request only moves the way the services move it;
+    raw SQL putting it back to draft (where every edit would then fail on the lock) is refused."""
+    from django.db import connection
+
+    for state in ("draft", "returned", "at_office", "submitted"):
+        with pytest.raises(IntegrityError, match="certified"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute("UPDATE appraisal_application SET state = %s WHERE id = %s",
+                           [state, certified.pk])
+    certified.refresh_from_db()
+    assert certified.state == ApplicationState.QUALIFIED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_certified_request_moves_on_as_the_services_move_it(world, certified):
+    """Every move the draw, the invitations, the scoring and the outcome services make (each
+    service's own tests run it too), including the step back when an invitation is cancelled;
+    a step back any further is refused."""
+    rows = Application.objects.filter(pk=certified.pk)
+    S = ApplicationState  # noqa: N806 - short, as in a table
+    for state in (S.PANEL_APPROVED, S.ASSESSORS_COMPLETE, S.PANEL_APPROVED, S.ASSESSORS_COMPLETE,
+                  S.ASSESSED, S.RESULT_APPROVED, S.NOTIFIED, S.APPOINTED):
+        rows.update(state=state)
+        assert rows.get().state == state
+    for back in (S.ASSESSED, S.QUALIFIED, S.RESULT_NOT_APPROVED):
+        with pytest.raises(IntegrityError, match="certified"), transaction.atomic():
+            rows.update(state=back)
+    assert rows.get().state == S.APPOINTED
+
 # --- transfers (ก.ค.ศ. 1437/2566) ----------------------------------------------------------------
 
 def _moved(world, on):

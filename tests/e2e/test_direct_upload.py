@@ -12,7 +12,7 @@ from django.urls import reverse
 from appraisal.choices import FileState
 from appraisal.models import EvidenceFile, Upload
 from core import objectstore
-from tests.appraisal.media_factory import make_application, pdf_bytes
+from tests.appraisal.media_factory import make_application, padded_pdf_bytes
 from tests.factories import PASSWORD, build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def test_a_direct_upload_resumes_in_a_new_browser_with_the_missing_parts_only(
     world = build_world()
     application = make_application(world.a)
     user = world.a.person.user
-    data = pdf_bytes(3) + b"%" + bytes(range(256)) * (12 * MB // 256)  # 3 parts
+    data = padded_pdf_bytes(3, bytes(range(256)) * (12 * MB // 256))  # 3 parts
     plan = tmp_path / "แผนการสอน.pdf"
     plan.write_bytes(data)
 
