@@ -476,7 +476,7 @@ def order_ref(order: AppointmentOrder) -> str:
 def mark_appointed(*, actor, order: AppointmentOrder) -> int:
     """Mark the order's applications appointed: each person's standing and its date in the
     personnel record, and a position line citing the order."""
-    order = AppointmentOrder.objects.select_for_update().select_related(
+    order = AppointmentOrder.objects.select_for_update(of=("self",)).select_related(
         "committee", "committee__province", "issuer").get(pk=order.pk)
     require_secretary(actor, order.committee)
     if order.appointed_at is not None:
