@@ -47,8 +47,9 @@ def browser():
 # made by ``page``/``new_tab``: the page runs it on its "load" event, and once more at teardown
 # for the page left open. (A page the test leaves while axe still runs goes unchecked: in
 # practice axe finishes first, its work being queued in the page ahead of the test's next
-# action; a check from a route handler on the next request cannot reach the old page.) The findings of impact serious or critical come back
-# through a binding; the test fails at teardown listing their rules and selectors.
+# action; a check from a route handler on the next request cannot reach the old page.)
+# The findings of impact serious or critical come back through a binding; the test fails at
+# teardown listing their rules and selectors.
 # E2E_SKIP_AXE=1 turns the failure off (to debug something else).
 AXE_SOURCE = (Path(__file__).resolve().parent / "assets" / "axe.min.js").read_text(
     encoding="utf-8")
