@@ -96,7 +96,10 @@ def new_tab(browser, live_server, axe_findings):
     same after the browser was closed), checked by axe like ``page``; closed at teardown."""
     contexts = []
 
+    loaded, checked = [], []  # E2E_AXE_DEBUG=1 prints both: a page loaded and never checked
+
     def collect(_source, url, violations):
+        checked.append(url)
         for violation in violations:
             key = (url, violation["id"])
             axe_findings[key] = (violation, axe_findings.get(key, (violation, 0))[1] + 1)
@@ -110,6 +113,7 @@ def new_tab(browser, live_server, axe_findings):
         context.add_init_script(script=AXE_SOURCE)
         context.add_init_script(script=AXE_RUN)
         tab = context.new_page()
+        tab.on("load", lambda loaded_tab: loaded.append(loaded_tab.url))
         tab.set_default_timeout(15_000)
         return tab
 
@@ -121,6 +125,10 @@ def new_tab(browser, live_server, axe_findings):
                 tab.main_frame.evaluate(AXE_CHECK)
         with contextlib.suppress(Exception):  # closed already by the test
             context.close()
+    if os.environ.get("E2E_AXE_DEBUG") == "1":
+        print(f"\naxe: {len(loaded)} pages loaded, {len(checked)} checks reported")  # noqa: T201
+        print("\n".join(f"  loaded  {u}" for u in loaded))  # noqa: T201
+        print("\n".join(f"  checked {u}" for u in checked))  # noqa: T201
 
 
 @pytest.fixture
