@@ -7,9 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.forms import BootstrapForm
+from core.forms import BootstrapForm, BuddhistDateField
 
 from . import staff_registration
+from .models import Organization
+from .rules import OrgKind
 
 TITLES = ["นาย", "นาง", "นางสาว"]
 
@@ -30,12 +32,20 @@ class StaffRegistrationForm(BootstrapForm):
                                     required=False)
     last_name_en = forms.CharField(label=gettext_lazy("นามสกุล (อังกฤษ)"), max_length=150,
                                    required=False)
-    birth_date = forms.DateField(label=gettext_lazy("วันเกิด"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = BuddhistDateField(label=gettext_lazy("วันเกิด"))
     position = forms.ChoiceField(label=gettext_lazy("ตำแหน่ง"),
                                  choices=[("", "—"), *staff_registration.STAFF_POSITIONS.items()])
-    school_code = forms.CharField(label=gettext_lazy("รหัสสถานศึกษา"), max_length=20,
-                                  help_text=gettext_lazy("รหัสสถานศึกษาตามทะเบียนของ สถ."))
+    # The school is found by its name (static/js/school_search.js asks school_search); the
+    # code it picks travels hidden. Without JavaScript, a school's exact name is enough.
+    school_name = forms.CharField(label=gettext_lazy("สถานศึกษา"), max_length=200,
+                                  required=False, widget=forms.TextInput(attrs={
+                                      "role": "combobox", "aria-autocomplete": "list",
+                                      "aria-expanded": "false", "aria-controls": "school-listbox",
+                                      "autocomplete": "off", "data-school-search": "",
+                                      "placeholder": gettext_lazy("เช่น บ้านหนองญาติ")}),
+                                  help_text=gettext_lazy("พิมพ์ชื่อสถานศึกษาอย่างน้อย 2 ตัวอักษร "
+                                                         "แล้วเลือกจากรายการ"))
+    school_code = forms.CharField(max_length=20, required=False, widget=forms.HiddenInput)
     email = forms.EmailField(label=gettext_lazy("อีเมล"))
     password1 = forms.CharField(label=gettext_lazy("รหัสผ่าน"), widget=forms.PasswordInput)
     password2 = forms.CharField(label=gettext_lazy("ยืนยันรหัสผ่าน"), widget=forms.PasswordInput)
@@ -46,6 +56,16 @@ class StaffRegistrationForm(BootstrapForm):
         data = super().clean()
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("รหัสผ่านทั้งสองช่องไม่ตรงกัน"))
+        name, code = data.get("school_name", "").strip(), data.get("school_code", "").strip()
+        if not code and name:
+            found = list(Organization.objects.filter(
+                kind=OrgKind.SCHOOL, is_active=True, name=name).values_list("code", flat=True)[:2])
+            if len(found) == 1:
+                data["school_code"] = found[0]
+            else:
+                self.add_error("school_name", _("กรุณาเลือกสถานศึกษาจากรายการที่ค้นพบ"))
+        elif not code:
+            self.add_error("school_name", _("กรุณาค้นหาและเลือกสถานศึกษา"))
         return data
 
 
@@ -65,7 +85,7 @@ def staff_register(request):
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
-                target = {"password": "password1"}.get(field, field)
+                target = {"password": "password1", "school_code": "school_name"}.get(field, field)
                 form.add_error(target if target in form.fields else None, messages)
         else:
             return redirect("staff_register_done")

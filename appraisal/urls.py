@@ -13,6 +13,8 @@ urlpatterns = [
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("applications/<int:pk>/<slug:action>/", applications.application_action,
          name="application_action"),
+    path("applications/<int:pk>/checks/<slug:level>/", applications.checks_record,
+         name="checks_record"),
     path("applications/<int:pk>/checks/<int:check_pk>/<slug:level>/", applications.check_record,
          name="check_record"),
     path("applications/<int:pk>/checks/<int:check_pk>/<slug:level>/file.pdf",

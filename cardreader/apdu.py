@@ -51,7 +51,8 @@ GENDER = Field("gender", 0x00E1, 1)
 ISSUER = Field("issuer", 0x00F6, 100)
 ISSUE_DATE = Field("issue_date", 0x0167, 8)
 EXPIRY_DATE = Field("expiry_date", 0x016F, 8)
-ADDRESS = Field("address", 0x1579, 100)
+# 160 bytes, 0x1579–0x1618: a long address (ตรอก, ซอย, ถนน all filled) goes past 100.
+ADDRESS = Field("address", 0x1579, 160)
 
 TEXT_FIELDS = (CITIZEN_ID, NAME_TH, NAME_EN, BIRTH_DATE, GENDER, ISSUER, ISSUE_DATE,
                EXPIRY_DATE, ADDRESS)

@@ -152,6 +152,8 @@ SAMPLES: dict[str, Callable[[World], dict]] = {
                                      "action": "submit"},
     "check_record": lambda w: {"pk": _appraisal().check_of(w.a).application_id,
                                "check_pk": _appraisal().check_of(w.a).pk, "level": "officer"},
+    "checks_record": lambda w: {"pk": _appraisal().check_of(w.a).application_id,
+                                "level": "officer"},
     "check_file": lambda w: {"pk": _appraisal().check_of(w.a).application_id,
                              "check_pk": _appraisal().check_of(w.a).pk, "level": "officer"},
     # PA results and applications (appraisal/pa_urls.py, appraisal/api.py)

@@ -87,6 +87,11 @@ class ApplicationReasonSerializer(serializers.Serializer):
                                    help_text=_("เหตุผลที่ส่งคืน (ต้องระบุ)"))
 
 
+class SubmitSerializer(serializers.Serializer):
+    confirm_failed = serializers.BooleanField(
+        default=False, help_text=_("ยืนยันยื่นคำขอ แม้ระบบตรวจพบว่าคุณสมบัติบางรายการยังไม่ผ่าน"))
+
+
 class ConfirmSerializer(serializers.Serializer):
     confirm = serializers.BooleanField(
         default=False, help_text=_("ยืนยันว่าผู้ขอมีคุณสมบัติ และข้อมูลถูกต้องครบถ้วน — "
@@ -221,12 +226,16 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         service(actor=self.request.user, application=application, **kwargs)
         return self._detail(application)
 
-    @extend_schema(request=None, responses=ApplicationDetailSerializer)
+    @extend_schema(request=SubmitSerializer, responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """The applicant submits (or resubmits after a return) to the school director; every
-        evidence file must be there and valid."""
-        return self._transition(services.submit_application)
+        evidence file must be there and valid; where the system finds a check failed, the
+        applicant confirms with ``confirm_failed: true``."""
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._transition(services.submit_application,
+                                confirm_failed=data.validated_data["confirm_failed"])
 
     @extend_schema(request=None, responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="school-certify")

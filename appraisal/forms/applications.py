@@ -39,6 +39,26 @@ class CheckForm(forms.Form):
                              required=False)
 
 
+class CheckRowForm(forms.Form):
+    """One check's row of the form that records every check of a request at once (prefix: the
+    check's kind). A row left without a verdict is not recorded."""
+
+    passed = forms.TypedChoiceField(
+        label=_("ผลการตรวจสอบ"), coerce=lambda v: v == "1", empty_value=None, required=False,
+        choices=[("1", _("ผ่าน/ครบถ้วน")), ("0", _("ไม่ผ่าน/ไม่ครบถ้วน"))],
+        widget=forms.RadioSelect)
+    note = forms.CharField(label=_("หมายเหตุ / เหตุผล"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    upload = forms.FileField(label=_("เอกสารประกอบการพิจารณา (PDF ไม่เกิน 10 MB)"),
+                             required=False)
+
+
+class SubmitForm(forms.Form):
+    confirm_failed = forms.BooleanField(required=False, label=_(
+        "ข้าพเจ้ารับทราบว่าระบบตรวจพบว่าคุณสมบัติบางรายการยังไม่ผ่าน "
+        "และยืนยันยื่นคำขอให้สถานศึกษาและหน่วยงานต้นสังกัดพิจารณา"))
+
+
 class CertifyForm(forms.Form):
     confirm = forms.BooleanField(label=_(
         "ขอรับรองว่าผู้ขอมีคุณสมบัติตามหลักเกณฑ์ และข้อมูลคำขอ/หลักฐานถูกต้องครบถ้วน "

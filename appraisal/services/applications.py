@@ -209,9 +209,18 @@ def _filed_after_transfer(application: Application, filed_on: datetime.date) -> 
     return moved is not None and filed_on >= moved
 
 
+def failed_automatic_checks(application: Application, on: datetime.date | None = None):
+    """The automatic checks that fail for ``application`` as of ``on`` (today)."""
+    return [auto for auto in checks.automatic_checks(application, on or timezone.localdate())
+            if not auto.verdict.passed]
+
+
 @transaction.atomic
-def submit_application(*, actor, application: Application) -> Application:
-    """The teacher submits (or resubmits after a return) to the school director."""
+def submit_application(*, actor, application: Application,
+                       confirm_failed: bool = False) -> Application:
+    """The teacher submits (or resubmits after a return) to the school director. When the
+    system already finds a check failed, the teacher confirms submitting anyway
+    (``confirm_failed``); the failed checks go into the history."""
     application = _lock(application)
     _require_applicant(actor, application)
     _require_state(application, *EDITABLE_STATES)
@@ -237,13 +246,24 @@ def submit_application(*, actor, application: Application) -> Application:
         # a file still being checked could still be rejected after the school has the request
         raise ValidationError(_("ระบบยังตรวจสอบไฟล์ไม่เสร็จ: %(files)s — กรุณารอสักครู่แล้วยื่นอีกครั้ง") % {
             "files": ", ".join(f.original_name for f in pending)})
+    failed = failed_automatic_checks(application, today)
+    if failed and not confirm_failed:
+        raise ValidationError({"confirm_failed": _(
+            "ระบบตรวจพบว่าคุณสมบัติยังไม่ผ่าน: %(items)s — หากต้องการยื่นคำขอต่อไป "
+            "กรุณาทำเครื่องหมายยืนยันก่อน") % {"items": ", ".join(str(a.label) for a in failed)}})
     before = application.state
     application.state = ApplicationState.SUBMITTED
     application.round_no += 1
     application.filed_on = today
     application.return_reason = ""
     application.save()
-    _event(application, ApplicationAction.SUBMITTED, before, actor=actor)
+    if failed:
+        _event(application, ApplicationAction.SUBMITTED, before, actor=actor,
+               reason=_("ผู้ขอยืนยันยื่นคำขอ แม้ระบบตรวจพบว่าไม่ผ่าน: %(items)s") % {
+                   "items": ", ".join(str(a.label) for a in failed)},
+               failed_checks=[a.kind for a in failed])
+    else:
+        _event(application, ApplicationAction.SUBMITTED, before, actor=actor)
     notify(_members(application.organization, {Role.SCHOOL_ADMIN}),
            _("คำขอมีวิทยฐานะรอการรับรองจากสถานศึกษา: %(name)s") % {
                "name": application.person.full_name_th},
@@ -358,26 +378,84 @@ CHECK_LEVELS = {"officer": Role.OFFICER, "head": Role.GROUP_HEAD}
 @transaction.atomic
 def record_check(*, actor, check: QualificationCheck, level: str, passed: bool, note: str = "",
                  upload=None) -> QualificationCheck:
-    """The officer's or the group head's verdict on one check, with an optional PDF ≤ 10 MB."""
+    """The officer's or the group head's verdict on one check, with an optional PDF ≤ 10 MB.
+    Recording "passed" where the system found the check failed (overruling it) needs the
+    reason in ``note``; it goes into the history and the audit record."""
     if level not in CHECK_LEVELS:
         raise ValueError(level)
     check = QualificationCheck.objects.select_for_update().get(pk=check.pk)
     application = _lock(check.application)
     _require_role(actor, application.office, {CHECK_LEVELS[level]}, OFFICE_KINDS)
     _require_state(application, ApplicationState.AT_OFFICE)
+    was_done = _level_done(application, level)
+    check = _record_one(application, check, actor=actor, level=level, passed=passed, note=note,
+                        upload=upload)
+    _notify_checked(application, level, was_done)
+    return check
+
+
+@transaction.atomic
+def record_checks(*, actor, application: Application, level: str, results) -> list:
+    """Every check of a request recorded at once (one form): ``results`` is a list of
+    ``{"check": QualificationCheck, "passed": bool, "note": str, "upload": file or None}``.
+    All or nothing: one refused result leaves every check as it was, and the errors of all
+    the rows come back together, keyed by the check's kind."""
+    if level not in CHECK_LEVELS:
+        raise ValueError(level)
+    application = _lock(application)
+    _require_role(actor, application.office, {CHECK_LEVELS[level]}, OFFICE_KINDS)
+    _require_state(application, ApplicationState.AT_OFFICE)
+    if not results:
+        raise ValidationError(_("กรุณาเลือกผลการตรวจสอบอย่างน้อยหนึ่งรายการ"))
+    ids = [r["check"].pk for r in results]
+    locked = {c.pk: c for c in QualificationCheck.objects.select_for_update().filter(
+        pk__in=ids, application=application)}
+    if len(locked) != len(set(ids)):
+        raise ValidationError(_("รายการตรวจสอบไม่ใช่ของคำขอนี้"))
+    # every row validated first: a refused row leaves all of them (and the storage) untouched
+    errors: dict[str, list] = {}
+    for result in results:
+        check = locked[result["check"].pk]
+        try:
+            _record_one(application, check, actor=actor, level=level,
+                        passed=result.get("passed"), note=result.get("note", ""),
+                        upload=result.get("upload"), verify_only=True)
+        except ValidationError as error:
+            errors.setdefault(check.kind, []).extend(str(m) for m in error.messages)
+    if errors:
+        raise ValidationError(errors)
+    was_done = _level_done(application, level)
+    saved = [_record_one(application, locked[r["check"].pk], actor=actor, level=level,
+                         passed=r.get("passed"), note=r.get("note", ""), upload=r.get("upload"))
+             for r in results]
+    _notify_checked(application, level, was_done)
+    return saved
+
+
+def _record_one(application: Application, check: QualificationCheck, *, actor, level: str,
+                passed, note: str, upload, verify_only: bool = False) -> QualificationCheck:
+    """Validate and write one verdict (the caller holds the locks and checked the role);
+    with ``verify_only``, only validate."""
     if check.round_no != application.round_no:
         raise ValidationError(_("รายการนี้เป็นของการยื่นครั้งก่อน แก้ไขไม่ได้"))
     if passed is None:
         raise ValidationError({"passed": _("กรุณาเลือกผลการตรวจสอบ")})
     if level == "head" and check.officer_passed is None:
         raise ValidationError(_("รอเจ้าหน้าที่ตรวจสอบรายการนี้ก่อน"))
+    note = (note or "").strip()
+    overruled = bool(passed) and check.auto_passed is False
+    if overruled and not note:
+        raise ValidationError({"note": _(
+            "ระบบตรวจสอบ “%(check)s” แล้วไม่ผ่าน: การบันทึกว่าผ่านต้องระบุเหตุผล") % {
+            "check": check.get_kind_display()}})
     if upload is not None:
         require_pdf(upload, "upload")
-    was_done = _level_done(application, level)
+    if verify_only:
+        return check
     file_field = getattr(check, f"{level}_file")
     old_file = file_field.name if upload is not None else ""
     setattr(check, f"{level}_passed", bool(passed))
-    setattr(check, f"{level}_note", (note or "").strip())
+    setattr(check, f"{level}_note", note)
     setattr(check, f"{level}_by", user_or_none(actor))
     setattr(check, f"{level}_at", timezone.now())
     if upload is not None:
@@ -390,26 +468,30 @@ def record_check(*, actor, check: QualificationCheck, level: str, passed: bool, 
         raise
     if old_file:
         delete_after_commit(file_field.storage, old_file)
+    extra = {"overruled": True} if overruled else {}
     _event(application, ApplicationAction.CHECKED, application.state, actor=actor,
-           kind=check.kind, level=level, passed=bool(passed))
-    # One notice a request and step, when the level's last check is recorded (not one per
-    # check: five checks of a few requests made the group head's bell ring 19 times).
-    if not was_done and _level_done(application, level):
-        if level == "officer":
-            notify(_members(application.office, {Role.GROUP_HEAD},
-                            up_to_kinds={OrgKind.PROVINCE}),
-                   _("รอหัวหน้ากลุ่มตรวจสอบ: %(name)s") % {
-                       "name": application.person.full_name_th},
-                   _("เจ้าหน้าที่บันทึกผลการตรวจสอบคุณสมบัติครบทุกรายการแล้ว"),
-                   _url(application), email=False)
-        elif _all_checked(application):
-            notify(_members(application.office, {Role.LAO_ADMIN}),
-                   _("คำขอพร้อมให้ผู้อำนวยการรับรอง: %(name)s") % {
-                       "name": application.person.full_name_th},
-                   _("ตรวจสอบคุณสมบัติครบทุกรายการแล้ว"), _url(application))
-            applicant_notices.tell_applicant(application, ApplicationAction.CHECKED, {},
-                                             once=False)
+           reason=(_("เห็นต่างจากผลตรวจของระบบ (“%(check)s” ไม่ผ่าน): %(reason)s") % {
+               "check": check.get_kind_display(), "reason": note}) if overruled else "",
+           kind=check.kind, level=level, passed=bool(passed), **extra)
     return check
+
+
+def _notify_checked(application: Application, level: str, was_done: bool) -> None:
+    """One notice a request and step, when the level's last check is recorded (not one per
+    check: five checks of a few requests made the group head's bell ring 19 times)."""
+    if was_done or not _level_done(application, level):
+        return
+    if level == "officer":
+        notify(_members(application.office, {Role.GROUP_HEAD}, up_to_kinds={OrgKind.PROVINCE}),
+               _("รอหัวหน้ากลุ่มตรวจสอบ: %(name)s") % {"name": application.person.full_name_th},
+               _("เจ้าหน้าที่บันทึกผลการตรวจสอบคุณสมบัติครบทุกรายการแล้ว"),
+               _url(application), email=False)
+    elif _all_checked(application):
+        notify(_members(application.office, {Role.LAO_ADMIN}),
+               _("คำขอพร้อมให้ผู้อำนวยการรับรอง: %(name)s") % {
+                   "name": application.person.full_name_th},
+               _("ตรวจสอบคุณสมบัติครบทุกรายการแล้ว"), _url(application))
+        applicant_notices.tell_applicant(application, ApplicationAction.CHECKED, {}, once=False)
 
 
 def current_checks(application: Application):

@@ -28,8 +28,10 @@ from appraisal.forms.applications import (
     ApplicationForm,
     CertifyForm,
     CheckForm,
+    CheckRowForm,
     QueueFilterForm,
     ReasonForm,
+    SubmitForm,
 )
 from appraisal.models import Application, QualificationCheck
 from appraisal.services import applications as services
@@ -129,27 +131,45 @@ def application_detail(request, pk):
                 return redirect("application_detail", application.pk)
     elif request.method == "POST":
         raise NotAllowed()
+    return render(request, "appraisal/application_detail.html",
+                  _detail_context(request, application, can, form=form))
+
+
+def _detail_context(request, application: Application, can: dict, *, form=None,
+                    check_forms=None) -> dict:
     files = list(application.files.all())
     person = checks.load_person(application.person_id)
     preview = None
-    if application.is_editable and (can["applicant"] or can["school"]):
-        # what the system already thinks will fail, before submitting (issue 5 item 2)
-        preview = checks.automatic_checks(application, timezone.localdate(), person)
+    if (application.is_editable and can["applicant"]) or can["school"]:
+        # what the system already thinks will fail: the teacher before submitting (issue 5
+        # item 2), the school director before certifying
+        preview = checks.automatic_checks(application, application.filed_on
+                                          if can["school"] and application.filed_on
+                                          else timezone.localdate(), person)
     rounds = {}
     for check in application.checks.all():
         rounds.setdefault(check.round_no, []).append(check)
     current = rounds.pop(application.round_no, [])
-    return render(request, "appraisal/application_detail.html", {
+    level = "officer" if can["officer"] else "head" if can["head"] else None
+    if level and check_forms is None:
+        check_forms = {c.kind: CheckRowForm(prefix=c.kind, initial={
+            "passed": {True: "1", False: "0"}.get(getattr(c, f"{level}_passed")),
+            "note": getattr(c, f"{level}_note")}) for c in current}
+    return {
         "application": application, "can": can, "form": form,
         "files": files, "editable": can["edit"],
         "snapshot": application.snapshot or checks.applicant_snapshot(person, application),
-        "preview": preview, "current_checks": current,
+        "preview": preview, "preview_failed": [c for c in preview or () if not c.verdict.passed],
+        "current_checks": current,
+        "check_rows": [(c, check_forms[c.kind]) for c in current] if level else [],
+        "check_level": level,
         "earlier_rounds": sorted(rounds.items(), reverse=True),
         "events": history.history_for(request.user, application),
         "check_form": CheckForm(), "reason_form": ReasonForm(), "certify_form": CertifyForm(),
+        "submit_form": SubmitForm(),
         "transfer_date": services.transfer_date(application),
         "slots": EvidenceSlot,
-    })
+    }
 
 
 ACTIONS = {
@@ -173,6 +193,10 @@ def application_action(request, pk, action):
     if action.endswith("-return"):
         form = ReasonForm(request.POST)
         kwargs["reason"] = form.data.get("reason", "")
+    if action == "submit":
+        form = SubmitForm(request.POST)
+        form.is_valid()
+        kwargs["confirm_failed"] = bool(form.cleaned_data.get("confirm_failed"))
     if action == "office-certify":
         form = CertifyForm(request.POST)
         form.is_valid()
@@ -212,6 +236,37 @@ def check_record(request, pk, check_pk, level):
         messages.success(request, _("บันทึกผลการตรวจสอบ “%(check)s” แล้ว") % {
             "check": check.get_kind_display()})
     return redirect(reverse("application_detail", args=[application.pk]) + f"#check-{check.kind}")
+
+
+@login_required
+@require_POST
+def checks_record(request, pk, level):
+    """The officer's or the group head's verdicts on every check of the request, one form."""
+    application = _application_ornot_found(request.user, pk)
+    if level not in services.CHECK_LEVELS:
+        raise Http404()
+    current = list(services.current_checks(application))
+    forms = {c.kind: CheckRowForm(request.POST, request.FILES, prefix=c.kind) for c in current}
+    if all(f.is_valid() for f in forms.values()):
+        results = [{"check": c, **forms[c.kind].cleaned_data} for c in current
+                   if forms[c.kind].cleaned_data["passed"] is not None]
+        try:
+            services.record_checks(actor=request.user, application=application, level=level,
+                                   results=results)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for kind, errors in error.error_dict.items():
+                    forms[kind].add_error(None, ValidationError(errors).messages)
+            else:
+                show_errors(request, error)
+        else:
+            messages.success(request, _("บันทึกผลการตรวจสอบคุณสมบัติ %(count)d รายการแล้ว") % {
+                "count": len(results)})
+            return redirect(reverse("application_detail", args=[application.pk]) + "#checks")
+    messages.error(request, _("ยังบันทึกผลการตรวจสอบไม่ได้ กรุณาแก้ไขรายการที่แจ้งไว้"))
+    can = _roles(request.user, application)
+    return render(request, "appraisal/application_detail.html",
+                  _detail_context(request, application, can, check_forms=forms), status=400)
 
 
 @login_required

@@ -54,7 +54,7 @@ def build() -> int:
             appraisal_services.record_check(actor=officer, check=check, level="officer",
                                             passed=True, note="ตรวจสอบกับ ก.พ.7 แล้ว")
             appraisal_services.record_check(actor=head, check=check, level="head",
-                                            passed=True)
+                                            passed=True, note="ตรวจสอบกับ ก.พ.7 แล้ว")
         appraisal_services.office_certify(actor=director, application=application,
                                           confirm=True)
     committee = next((c for c in committees_for(secretary)

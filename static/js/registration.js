@@ -9,8 +9,12 @@
     var filled = 0;
     Object.keys(data).forEach(function (name) {
       var input = form.elements[name];
-      if (input && data[name] !== undefined && data[name] !== null) {
-        input.value = data[name];
+      var value = data[name];
+      // the birth date as people type it here: day/month/Buddhist year (15/03/2528)
+      var iso = name === "birth_date" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+      if (iso) { value = iso[3] + "/" + iso[2] + "/" + (parseInt(iso[1], 10) + 543); }
+      if (input && value !== undefined && value !== null) {
+        input.value = value;
         filled += 1;
       }
     });

@@ -70,13 +70,17 @@ def test_the_whole_path_through_the_pages(world, teacher, client, login):
 
     officer = login(world.a.users[Role.OFFICER])
     page = officer.get(reverse("application_detail", args=[application.pk])).content.decode()
-    assert 'data-testid="check-form-officer-tenure"' in page
+    # one form for every check (issue 17 item 11), not one form a check
+    assert page.count('data-testid="checks-form-officer"') == 1
+    assert page.count('data-testid="checks-row-') == 5
     assert 'data-testid="director-actions"' not in page
-    check = application.checks.get(kind="tenure")
-    officer.post(reverse("check_record", args=[application.pk, check.pk, "officer"]),
-                 {"passed": "1", "note": "ตรวจแล้ว"})
-    check.refresh_from_db()
-    assert check.officer_passed is True
+    response = officer.post(reverse("checks_record", args=[application.pk, "officer"]), {
+        "tenure-passed": "1", "tenure-note": "ตรวจแล้ว", "pa-passed": "1", "licence-passed": "1",
+        "discipline-passed": "1", "evidence-passed": "0", "evidence-note": "วีดิทัศน์ไม่ชัด"})
+    assert response.status_code == 302
+    assert {c.kind: c.officer_passed for c in application.checks.all()} == {
+        "tenure": True, "pa": True, "licence": True, "discipline": True, "evidence": False}
+    assert application.checks.get(kind="evidence").officer_note == "วีดิทัศน์ไม่ชัด"
     check_all(world, application)
 
     director = login(world.a.users[Role.LAO_ADMIN])
@@ -137,3 +141,21 @@ def test_the_queue_costs_the_same_queries_with_more_requests(world, login):
 
     assert_query_budget(lambda: officer.get(reverse("office_queue")), grow, budget=12,
                         sizes=(2, 30), check=check)
+
+
+def test_the_one_check_form_keeps_what_was_typed_when_an_overrule_has_no_reason(
+        world, teacher, login):
+    _create(teacher)
+    application = Application.objects.get()
+    add_valid_files(application)
+    to_office(world, application)
+    application.checks.filter(kind="pa").update(auto_passed=False)
+    officer = login(world.a.users[Role.OFFICER])
+    response = officer.post(reverse("checks_record", args=[application.pk, "officer"]), {
+        "tenure-passed": "1", "tenure-note": "ตรวจจาก ก.พ.7 แล้ว", "pa-passed": "1"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-testid="checks-error-pa"' in page
+    assert "ต้องระบุเหตุผล" in page
+    assert "ตรวจจาก ก.พ.7 แล้ว" in page  # what was typed is still there
+    assert not application.checks.filter(officer_passed__isnull=False).exists()

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 
 from cardreader import apdu
+from tests.cardreader import card_layout
 
 VPCD_HOST = "127.0.0.1"  # vpcd listens on every interface; the tests use loopback only
 VPCD_PORT = 35963
@@ -46,7 +47,7 @@ def make_jpeg(size=(60, 72), quality=60) -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=quality)
     data = out.getvalue()
-    assert len(data) <= apdu.PHOTO_CHUNK * apdu.PHOTO_CHUNKS
+    assert len(data) <= card_layout.PHOTO[1]
     return data
 
 
@@ -69,22 +70,11 @@ class CardProfile:
 
     def image(self) -> bytes:
         """The card's file: every field at its offset, padded with spaces (the photo with
-        zeros), as ``80 B0`` reads it."""
-        memory = bytearray(b" " * (apdu.ADDRESS.offset + apdu.ADDRESS.length))
-        values = {
-            apdu.CITIZEN_ID: self.citizen_id, apdu.NAME_TH: self.name_th,
-            apdu.NAME_EN: self.name_en, apdu.BIRTH_DATE: self.birth_date,
-            apdu.GENDER: self.gender, apdu.ISSUER: self.issuer,
-            apdu.ISSUE_DATE: self.issue_date, apdu.EXPIRY_DATE: self.expiry_date,
-            apdu.ADDRESS: self.address,
-        }
-        for spec, text in values.items():
-            raw = text.encode("tis-620")[: spec.length]
-            memory[spec.offset:spec.offset + len(raw)] = raw
-        photo_area = apdu.PHOTO_CHUNK * apdu.PHOTO_CHUNKS
-        photo = (self.photo or b"")[:photo_area]
-        memory[apdu.PHOTO_OFFSET:apdu.PHOTO_OFFSET + photo_area] = photo.ljust(photo_area, b"\0")
-        return bytes(memory)
+        zeros), as ``80 B0`` reads it. The layout is ``card_layout``'s, not the reader's."""
+        names = ("citizen_id", "name_th", "name_en", "birth_date", "gender", "issuer",
+                 "issue_date", "expiry_date", "address")
+        return card_layout.card_image({name: getattr(self, name) for name in names},
+                                      photo=self.photo)
 
 
 class ThaiIdCardLogic:

@@ -251,3 +251,54 @@ def test_an_error_status_on_a_field_is_a_card_data_error():
     with pytest.raises(CardDataError) as caught:
         ThaiIdApplet(Transport()).read_field(apdu.CITIZEN_ID)
     assert "69 82" in caught.value.detail
+
+
+# --- the address's whole 160 bytes (0x1579–0x1618) -------------------------------------------
+
+LONG_ADDRESS = ("123/456#หมู่ที่ 12#ตรอกวัดศรีสุมังคลาราม#ซอยประชาร่วมใจพัฒนา 3"
+                "#ถนนสุนทรวิจิตร#ตำบลหนองญาติ#อำเภอเมืองนครพนม#จังหวัดนครพนม")
+
+
+class LogicTransport:
+    """The emulator's applet answering in-process (no pcscd): its memory is built from
+    tests/cardreader/card_layout.py's literal offsets, not from the reader's constants."""
+
+    atr = bytes.fromhex("3B 79 18 00 00 54 48 20 4E 49 44 39 00 00 00 00")
+
+    def __init__(self, profile):
+        from tests.cardreader.emulator import ThaiIdCardLogic
+
+        self.logic = ThaiIdCardLogic(profile)
+
+    def transmit(self, command):
+        response = self.logic.execute(command)
+        return response[:-2], response[-2], response[-1]
+
+
+def test_a_card_image_from_literal_offsets_keeps_the_address_at_0x1579_for_160_bytes():
+    from tests.cardreader.card_layout import card_image
+
+    raw = LONG_ADDRESS.encode("tis-620")
+    assert 100 < len(raw) <= 160
+    image = card_image({"address": LONG_ADDRESS})
+    assert image[0x1579:0x1579 + len(raw)] == raw
+    assert image[0x1579 + len(raw):0x1619] == b" " * (160 - len(raw))
+
+
+def test_a_long_address_is_read_whole():
+    from tests.cardreader.emulator import CardProfile
+
+    card = read_from(LogicTransport(CardProfile(address=LONG_ADDRESS)),
+                     today=datetime.date(2026, 1, 1))
+    assert card.address == parsing.Address(
+        house_no="123/456", moo="หมู่ที่ 12", trok="ตรอกวัดศรีสุมังคลาราม",
+        soi="ซอยประชาร่วมใจพัฒนา 3", road="ถนนสุนทรวิจิตร", subdistrict="ตำบลหนองญาติ",
+        district="อำเภอเมืองนครพนม", province="จังหวัดนครพนม")
+
+
+def test_the_address_field_as_the_card_sends_it_parses_whole():
+    """160 raw bytes, TIS-620, padded with spaces: every part survives the decoding."""
+    raw = LONG_ADDRESS.encode("tis-620").ljust(160, b" ")
+    assert parsing.parse_address(parsing.decode_text(raw)).province == "จังหวัดนครพนม"
+    assert apdu.ADDRESS.offset == 0x1579
+    assert apdu.ADDRESS.length == 160

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.rules import Role
 from appraisal.models import Application
+from personnel.models import TeachingLicence
 from tests.appraisal.factories import qualified_record
 from tests.appraisal.media_factory import pdf_bytes, video_bytes
 from tests.factories import PersonFactory, UserFactory, build_world, member
@@ -65,6 +66,11 @@ def fill_and_submit(page, tmp_path, title):
     assert 100 in progress
     page.reload()
     assert "✓" in page.get_by_test_id("preview-evidence").inner_text()
+    if page.get_by_test_id("confirm-failed").count():
+        # a check the system finds failed: the teacher confirms submitting anyway
+        assert "ระบบตรวจพบว่าคุณสมบัติยังไม่ผ่าน" in page.get_by_test_id(
+            "submit-failed-checks").inner_text()
+        page.get_by_label("ข้าพเจ้ารับทราบว่าระบบตรวจพบ").check()
     page.get_by_test_id("application-submit").click()
     assert page.get_by_test_id("application-state").inner_text() == "ยื่นต่อสถานศึกษาแล้ว"
     return Application.objects.get(work_title=title)
@@ -76,6 +82,8 @@ def test_teacher_to_lao_director_and_a_returned_request_comes_back(page, eager, 
     world = build_world()
     teacher = world.a.users[Role.STAFF]
     qualified_record(world.a.person, timezone.localdate())
+    # the licence renewed but not yet on record: the system's licence check fails
+    TeachingLicence.objects.filter(person=world.a.person).delete()
     second_user = member(UserFactory(), world.a.school, Role.STAFF)
     second = PersonFactory(organization=world.a.school, user=second_user)
     qualified_record(second, timezone.localdate())
@@ -85,9 +93,17 @@ def test_teacher_to_lao_director_and_a_returned_request_comes_back(page, eager, 
     first = fill_and_submit(page, tmp_path, "การอ่านออกเสียงด้วยนิทานพื้นบ้าน")
     page.screenshot(path=artifact("application-submitted.png"), full_page=True)
 
-    # the school director certifies and sends it on
+    first.refresh_from_db()
+    assert first.events.get(action="submitted").data["failed_checks"] == ["licence"]
+
+    # the school director sees the system's ✓/✗ before certifying, then sends it on
     log_in(world.a.users[Role.SCHOOL_ADMIN])
     page.goto(f"/appraisal/applications/{first.pk}/")
+    preview = page.get_by_test_id("preview-checks")
+    assert "ก่อนรับรอง" in preview.inner_text()
+    assert "✗" in preview.get_by_test_id("preview-licence").inner_text()
+    assert "✓" in preview.get_by_test_id("preview-tenure").inner_text()
+    assert "✓" in preview.get_by_test_id("preview-pa").inner_text()
     page.get_by_test_id("school-certify").click()
     assert page.get_by_test_id("application-state").inner_text() == "อยู่ระหว่างตรวจสอบคุณสมบัติ"
 
@@ -97,13 +113,28 @@ def test_teacher_to_lao_director_and_a_returned_request_comes_back(page, eager, 
         page.goto("/appraisal/queue/")
         page.get_by_test_id("queue-row").filter(has_text=world.a.person.first_name).get_by_role(
             "link").click()
+        # one form with every check (not one form a check)
+        form = page.get_by_test_id(f"checks-form-{level}")
+        assert form.count() == 1
         for kind in ("tenure", "pa", "discipline", "licence", "evidence"):
-            form = page.get_by_test_id(f"check-form-{level}-{kind}")
-            form.get_by_label("ผ่าน/ครบถ้วน").check()
-            form.get_by_role("button", name="บันทึกผล").click()
-            page.wait_for_load_state()
-        assert page.get_by_test_id("check-evidence").get_by_test_id(
-            f"{level}-verdict").inner_text().strip() == "✓ ผ่าน"
+            form.get_by_test_id(f"checks-row-{kind}").get_by_label("ผ่าน/ครบถ้วน").check()
+        form.get_by_test_id("checks-row-tenure").get_by_label("หมายเหตุ").fill("ตรวจจาก ก.พ.7")
+        form.get_by_test_id("checks-save").click()
+        # passing the licence the system failed needs a reason: nothing saved, typing kept
+        error = page.get_by_test_id("checks-error-licence")
+        assert "ต้องระบุเหตุผล" in error.inner_text()
+        form = page.get_by_test_id(f"checks-form-{level}")
+        assert form.get_by_test_id("checks-row-tenure").get_by_label(
+            "หมายเหตุ").input_value() == "ตรวจจาก ก.พ.7"
+        assert form.get_by_test_id("checks-row-pa").get_by_label("ผ่าน/ครบถ้วน").is_checked()
+        form.get_by_test_id("checks-row-licence").get_by_label("หมายเหตุ").fill(
+            "ตรวจกับคุรุสภาแล้ว ต่ออายุแล้ว")
+        form.get_by_test_id("checks-save").click()
+        page.wait_for_url(re.compile(r"/appraisal/applications/\d+/(#checks)?$"))
+        for kind in ("tenure", "pa", "discipline", "licence", "evidence"):
+            assert page.get_by_test_id(f"check-{kind}").get_by_test_id(
+                f"{level}-verdict").inner_text().strip() == "✓ ผ่าน"
+        assert "ต่ออายุแล้ว" in page.get_by_test_id("history").inner_text()
 
     # the LAO director certifies: irreversible, after a confirmation
     log_in(world.a.users[Role.LAO_ADMIN])

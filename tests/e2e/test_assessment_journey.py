@@ -38,7 +38,7 @@ def playable_video(application, tmp_path):
 
 
 def test_three_assessors_accept_score_and_the_office_sees_the_decision(
-        page, browser, live_server, artifact, tmp_path, eager, log_in):
+        page, new_tab, artifact, tmp_path, eager, log_in):
     world = build_world()
     application = approved_application(world.a, state=ApplicationState.QUALIFIED,
                                        prepare=lambda a: playable_video(a, tmp_path))
@@ -65,10 +65,8 @@ def test_three_assessors_accept_score_and_the_office_sees_the_decision(
                    .prefetch_related("indicators").order_by("side"))
     levels_by_seat = {1: 3, 2: 3, 3: 2}  # 75%, 75%, 50%: both sides pass on 2 of 3
     for expert in experts:
-        context = browser.new_context(base_url=live_server.url, locale="th-TH",
-                                      viewport={"width": 1280, "height": 900})
-        assessor = context.new_page()
-        assessor.set_default_timeout(15_000)
+        assessor = new_tab()  # the assessor's own browser (checked by axe like ``page``)
+        context = assessor.context
         log_in(expert.user, on=assessor)
         assessor.goto(reverse("assessor_queue"))
         assessor.get_by_test_id("awaiting-row").get_by_role("link").click()

@@ -86,7 +86,7 @@ def test_the_registration_form_fills_itself_from_the_card(page, agent, card, art
     assert page.locator("#id_title_en").input_value() == "Mr."
     assert page.locator("#id_first_name_en").input_value() == "Thotsop"
     assert page.locator("#id_last_name_en").input_value() == "Batdee"
-    assert page.locator("#id_birth_date").input_value() == "1980-04-25"
+    assert page.locator("#id_birth_date").input_value() == "25/04/2523"  # shown in พ.ศ.
     assert page.locator("#id_from_card").input_value() == "True"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", page.locator("#id_card_expiry").input_value())
     photo = page.get_by_test_id("card-photo")
@@ -96,7 +96,8 @@ def test_the_registration_form_fills_itself_from_the_card(page, agent, card, art
 
     # the person adds what the card does not hold, and registers
     page.locator("#id_position").select_option("teacher")
-    page.locator("#id_school_code").fill(world.a.school.code)
+    page.get_by_role("combobox", name="สถานศึกษา").fill("โรงเรียน")
+    page.get_by_role("option").filter(has_text=world.a.school.name).click()
     page.locator("#id_email").fill("thotsop@school.test")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)

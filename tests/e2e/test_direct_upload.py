@@ -29,7 +29,7 @@ def log_in_and_open(page, user, application):
 
 
 def test_a_direct_upload_resumes_in_a_new_browser_with_the_missing_parts_only(
-        browser, page, live_server, s3, settings, tmp_path, eager, artifact):
+        new_tab, page, live_server, s3, settings, tmp_path, eager, artifact):
     settings.EVIDENCE_UPLOAD_CHUNK_BYTES = 5 * MB
     objectstore.ensure_bucket([live_server.url])
     world = build_world()
@@ -66,9 +66,8 @@ def test_a_direct_upload_resumes_in_a_new_browser_with_the_missing_parts_only(
     saved = page.context.storage_state()
     page.context.close()  # the browser is closed mid-file
 
-    context = browser.new_context(base_url=live_server.url, locale="th-TH",
-                                  storage_state=saved)
-    again = context.new_page()
+    again = new_tab(storage_state=saved)
+    context = again.context
     again.set_default_timeout(20_000)
     resent = []
     again.on("request", lambda r: resent.append(r.url) if "partNumber=" in r.url else None)

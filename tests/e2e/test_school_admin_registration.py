@@ -106,9 +106,10 @@ def test_register_approve_set_password_and_log_in(page, world_live, artifact, lo
     page.locator("#id_title_th").fill("นาย")
     page.locator("#id_first_name").fill("ชัยวัฒน์")
     page.locator("#id_last_name").fill("ขยันสอน")
-    page.locator("#id_birth_date").fill("1992-08-12")
+    page.locator("#id_birth_date").fill("12/08/2535")  # the Buddhist era
     page.locator("#id_position").select_option("teacher")
-    page.locator("#id_school_code").fill(school.code)
+    page.get_by_role("combobox", name="สถานศึกษา").fill("ศพด")
+    page.get_by_role("option").filter(has_text=school.name).click()
     page.locator("#id_email").fill("chaiwat@school.test")
     page.locator("#id_password1").fill(TEACHER_PASSWORD)
     page.locator("#id_password2").fill(TEACHER_PASSWORD)

@@ -82,6 +82,20 @@ def test_a_full_read_with_the_photo_through_pcscd(insert):
     assert elapsed < 1.0, f"a full read took {elapsed:.3f} s"
 
 
+def test_a_long_address_is_read_whole_through_pcscd(insert):
+    """The card keeps the address in 160 bytes from 0x1579; the emulator's memory is laid out
+    from literal offsets (tests/cardreader/card_layout.py), not from the reader's constants."""
+    address = ("123/456#หมู่ที่ 12#ตรอกวัดศรีสุมังคลาราม#ซอยประชาร่วมใจพัฒนา 3"
+               "#ถนนสุนทรวิจิตร#ตำบลหนองญาติ#อำเภอเมืองนครพนม#จังหวัดนครพนม")
+    assert len(address.encode("tis-620")) > 100
+    card = insert(emulator.CardProfile(address=address))
+    data = reader.read_card()
+    assert data.address.soi == "ซอยประชาร่วมใจพัฒนา 3"
+    assert (data.address.subdistrict, data.address.district, data.address.province) == (
+        "ตำบลหนองญาติ", "อำเภอเมืองนครพนม", "จังหวัดนครพนม")
+    assert bytes.fromhex("80 B0 15 79 02 00 A0") in card.commands
+
+
 def test_the_reader_with_the_card_is_used_not_the_first_one(insert):
     insert(emulator.CardProfile(), port=emulator.VPCD_PORT + 1, reader_name="Virtual PCD 00 01")
     assert reader.read_card().national_id == "1103700012346"
