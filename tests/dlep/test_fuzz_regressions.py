@@ -53,7 +53,7 @@ def test_every_api_id_in_a_path_is_a_number():
     "/api/v1/school-admin-registrations/x/resend-link/",
     "/api/v1/staff-registrations/%20%07/approve/", "/api/v1/staff-registrations/x/reject/",
     "/api/v1/moves/%C3%81/accept/", "/api/v1/moves/x/decline/",
-    "/api/v1/agenda-items/1x/", "/api/v1/people/%00/",
+    "/api/v1/agenda-items/1x/", "/api/v1/people/%00/", "/api/v1/auth/tokens/1x/",
 ])
 def test_an_id_that_is_not_a_number_is_404(client, world, path):
     client.force_login(world.a.users[Role.PROVINCE_ADMIN])
