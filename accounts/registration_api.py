@@ -9,13 +9,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from . import registration
 from .models import Organization, RegistrantPosition, SchoolAdminRegistration
 from .rules import OrgKind
-from .throttling import AddressThrottle, Throttled
+from .throttling import PublicCreateMixin
 
 
 class SchoolAdminRegistrationCreateSerializer(serializers.Serializer):
@@ -79,28 +78,13 @@ class RejectSerializer(serializers.Serializer):
                                    label=_("เหตุผลที่ไม่อนุมัติ"))
 
 
-class SchoolAdminRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,
-                                     viewsets.GenericViewSet):
+class SchoolAdminRegistrationViewSet(PublicCreateMixin, mixins.ListModelMixin,
+                                     mixins.CreateModelMixin, viewsets.GenericViewSet):
     """School-admin requests (ว22/2565): anyone may send one; the LAO education admin of the
     school, or anyone who administers above it, lists the pending ones and decides."""
 
     serializer_class = SchoolAdminRegistrationSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    # Public requests: REST_FRAMEWORK's DEFAULT_THROTTLE_RATES["registration"] per address.
-    throttle_scope = "registration"
-
-    def get_permissions(self):
-        if self.action == "create":
-            return [AllowAny()]
-        return super().get_permissions()
-
-    def get_throttles(self):
-        if self.action == "create":
-            return [AddressThrottle()]
-        return super().get_throttles()
-
-    def throttled(self, request, wait):
-        raise Throttled(wait)
 
     def get_queryset(self):
         return registration.requests_for(self.request.user)

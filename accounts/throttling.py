@@ -5,6 +5,7 @@ import math
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -36,3 +37,24 @@ class Throttled(exceptions.Throttled):
             "ส่งคำขอบ่อยเกินไป กรุณารอประมาณ %(minutes)d นาทีแล้วลองใหม่",
             minutes) % {"minutes": minutes})
         self.wait = math.ceil(wait) if wait else None
+
+
+class PublicCreateMixin:
+    """For a viewset whose ``create`` is open to anyone (a public registration): anyone may
+    create, limited per address (``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["registration"]``,
+    a Thai 429); every other action keeps the viewset's permissions and throttles."""
+
+    throttle_scope = "registration"
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [AllowAny()]
+        return super().get_permissions()
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [AddressThrottle()]
+        return super().get_throttles()
+
+    def throttled(self, request, wait):
+        raise Throttled(wait)

@@ -5,13 +5,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts import national_id, scoping, staff_registration
 from accounts.models import StaffRegistration
 from accounts.scoping import Access
-from accounts.throttling import AddressThrottle, Throttled
+from accounts.throttling import PublicCreateMixin
 
 from . import services
 from .models import MoveRequest, MoveStatus
@@ -61,27 +60,12 @@ class StaffRegistrationReceiptSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class StaffRegistrationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin,
-                               viewsets.GenericViewSet):
+class StaffRegistrationViewSet(PublicCreateMixin, mixins.ListModelMixin,
+                               mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Staff registrations: anyone may register (then verify the email by the link sent);
     school admins (and above) list the pending ones in their schools, approve or reject."""
 
     serializer_class = StaffRegistrationSerializer
-    # Public registration: REST_FRAMEWORK's DEFAULT_THROTTLE_RATES["registration"] per address.
-    throttle_scope = "registration"
-
-    def get_permissions(self):
-        if self.action == "create":
-            return [AllowAny()]
-        return super().get_permissions()
-
-    def get_throttles(self):
-        if self.action == "create":
-            return [AddressThrottle()]
-        return super().get_throttles()
-
-    def throttled(self, request, wait):
-        raise Throttled(wait)
 
     def get_queryset(self):
         return staff_registration.pending_for(self.request.user)

@@ -39,18 +39,16 @@ class CheckForm(forms.Form):
                              required=False)
 
 
-class CheckRowForm(forms.Form):
+class CheckRowForm(CheckForm):
     """One check's row of the form that records every check of a request at once (prefix: the
-    check's kind). A row left without a verdict is not recorded."""
+    check's kind). A row left without a verdict is not recorded; the note is the reason an
+    overrule needs."""
 
-    passed = forms.TypedChoiceField(
-        label=_("ผลการตรวจสอบ"), coerce=lambda v: v == "1", empty_value=None, required=False,
-        choices=[("1", _("ผ่าน/ครบถ้วน")), ("0", _("ไม่ผ่าน/ไม่ครบถ้วน"))],
-        widget=forms.RadioSelect)
-    note = forms.CharField(label=_("หมายเหตุ / เหตุผล"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-    upload = forms.FileField(label=_("เอกสารประกอบการพิจารณา (PDF ไม่เกิน 10 MB)"),
-                             required=False)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["passed"].required = False
+        self.fields["passed"].empty_value = None
+        self.fields["note"].label = _("หมายเหตุ / เหตุผล")
 
 
 class SubmitForm(forms.Form):
