@@ -91,6 +91,7 @@ def changed(namespace: str, paths: Iterable[str]) -> None:
 APPLICATIONS = "applications"
 PEOPLE = "people"
 INVITATIONS = "invitations"  # an assessor's invitations and score sheets, kept EVERYWHERE
+QUEUES = "queues"  # the dashboard's work queues (personnel/queues.py)
 
 
 def list_key(request, *parts) -> str:

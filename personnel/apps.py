@@ -13,3 +13,4 @@ class PersonnelConfig(AppConfig):
 
         signals.connect()  # kept rosters and queues follow the person records (core/kept.py)
         dashboard.register(queues.queues_panel)  # each role's work queues, with their counts
+        queues.connect()  # ... kept until a row they count changes

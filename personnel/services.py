@@ -21,6 +21,7 @@ from accounts.exceptions import NotAllowed
 from accounts.models import Membership, Organization
 from accounts.notify import email_after_commit, notify
 from accounts.rules import OrgKind, Role
+from core import kept
 
 from . import rules
 from .choices import ENDED_STATUSES, AcademicStanding, PersonStatus
@@ -382,6 +383,7 @@ def _reopen_certifications(org: Organization) -> None:
     LaoCertification.objects.filter(lao__path__in=prefixes, status__in=IN_FORCE).update(
         status=CertificationStatus.REOPENED, reopened_at=timezone.now()
     )
+    kept.changed(kept.QUEUES, [org.path])  # update() sends no signal: the certification queue
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 BUDGETS = {
     "floor (staff)": 4,
     "dashboard (dla_admin)": 8,
-    # + its card's work queues (issue 17 item 3): every count in one query, never kept
+    # + its card's work queues (issue 17 item 3): every count in one query (kept when warm)
     "dashboard (province_admin)": 12,
     "dashboard (officer)": 10,
     "dashboard (group_head)": 10,
